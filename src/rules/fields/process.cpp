@@ -1,0 +1,7 @@
+#include "rules/fields/field_builder.hpp"
+
+namespace kestrel::rules::fields {
+
+std::span<const FieldInfo> process_fields() { return {}; }
+
+} // namespace kestrel::rules::fields

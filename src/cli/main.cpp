@@ -1,0 +1,52 @@
+// kestrel: flags in, exit code out. Everything else lives in daemon/.
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "base/log.hpp"
+#include "cli/options.hpp"
+#include "cli/version.hpp"
+#include "daemon/run.hpp"
+#include "daemon/startup.hpp"
+
+namespace {
+
+void print_version() {
+    fmt::print("Kestrel version: {}\nFalco compatibility: {}\n", kestrel::cli::kKestrelVersion,
+               kestrel::cli::kFalcoCompatVersion);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace kestrel;
+    cli::ParseOutcome parsed = cli::parse_command_line(argc, argv);
+    if (!parsed.options) {
+        std::FILE* out = parsed.exit_code == 0 ? stdout : stderr;
+        fmt::print(out, "{}\n", parsed.message);
+        return parsed.exit_code;
+    }
+    const cli::CliOptions& options = *parsed.options;
+    if (options.version) {
+        print_version();
+        return 0;
+    }
+
+    auto loaded = daemon::load_configuration(
+        daemon::ConfigSources{options.config_file, options.overrides, options.rules_files});
+    if (!loaded.ok()) {
+        fmt::print(stderr, "kestrel: error: {}\n", loaded.error().to_string());
+        return 1;
+    }
+    base::LogLevel level = base::LogLevel::kInfo;
+    if (base::parse_log_level(loaded->config.log_level, &level)) {
+        base::set_log_level(level);
+    }
+    for (const std::string& warning : loaded->warnings) {
+        KES_LOG_WARN("{}", warning);
+    }
+
+    daemon::RunOptions run{options.dump, options.duration_seconds, options.unbuffered};
+    return daemon::run(loaded->config, run);
+}

@@ -1,0 +1,232 @@
+#include "daemon/config.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "daemon/config_schema.hpp"
+
+namespace kestrel::daemon {
+namespace {
+
+using base::ErrorCode;
+using base::make_error;
+
+base::Error bad_value(std::string_view key, std::string_view expected, const YAML::Node& node) {
+    std::string got = node.IsScalar() ? fmt::format("'{}'", node.Scalar())
+                      : node.IsSequence() ? std::string("a list")
+                      : node.IsMap()      ? std::string("a mapping")
+                                          : std::string("nothing");
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("configuration key '{}': expected {}, got {}", key, expected,
+                                  got));
+}
+
+// Typed reads of optional keys: absent keys keep the default already in the output.
+class Reader {
+  public:
+    explicit Reader(const ConfigTree& tree) : tree_(tree) {}
+
+    base::Status boolean(std::string_view key, bool* out) const {
+        YAML::Node node = tree_.find(key);
+        if (!node.IsDefined() || node.IsNull()) {
+            return base::Ok{};
+        }
+        bool value = false;
+        if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
+            return bad_value(key, "a boolean (true or false)", node);
+        }
+        *out = value;
+        return base::Ok{};
+    }
+
+    template <typename T>
+    base::Status unsigned_int(std::string_view key, T* out, uint64_t max) const {
+        YAML::Node node = tree_.find(key);
+        if (!node.IsDefined() || node.IsNull()) {
+            return base::Ok{};
+        }
+        if (!node.IsScalar() || node.Scalar().empty() || node.Scalar()[0] == '-') {
+            return bad_value(key, fmt::format("an integer between 0 and {}", max), node);
+        }
+        char* end = nullptr;
+        errno = 0;
+        unsigned long long value = std::strtoull(node.Scalar().c_str(), &end, 0);
+        if (*end != '\0' || errno != 0 || value > max) {
+            return bad_value(key, fmt::format("an integer between 0 and {}", max), node);
+        }
+        *out = static_cast<T>(value);
+        return base::Ok{};
+    }
+
+    base::Status string(std::string_view key, std::string* out) const {
+        YAML::Node node = tree_.find(key);
+        if (!node.IsDefined() || node.IsNull()) {
+            return base::Ok{};
+        }
+        if (!node.IsScalar()) {
+            return bad_value(key, "a string", node);
+        }
+        *out = node.Scalar();
+        return base::Ok{};
+    }
+
+    base::Status one_of(std::string_view key, std::initializer_list<std::string_view> allowed,
+                        std::string* out) const {
+        std::string value = *out;
+        KES_TRY(string(key, &value));
+        for (std::string_view candidate : allowed) {
+            if (candidate == value) {
+                *out = value;
+                return base::Ok{};
+            }
+        }
+        std::string expected = "one of";
+        for (std::string_view candidate : allowed) {
+            expected += fmt::format(" '{}'", candidate);
+        }
+        return bad_value(key, expected, YAML::Node(value));
+    }
+
+    // A list of strings; a single scalar counts as a one-element list (Falco accepts both).
+    base::Status string_list(std::string_view key, std::vector<std::string>* out) const {
+        YAML::Node node = tree_.find(key);
+        if (!node.IsDefined() || node.IsNull()) {
+            return base::Ok{};
+        }
+        out->clear();
+        if (node.IsScalar()) {
+            out->push_back(node.Scalar());
+            return base::Ok{};
+        }
+        if (!node.IsSequence()) {
+            return bad_value(key, "a list of strings", node);
+        }
+        for (size_t i = 0; i < node.size(); ++i) {
+            if (!node[i].IsScalar()) {
+                return bad_value(fmt::format("{}[{}]", key, i), "a string", node[i]);
+            }
+            out->push_back(node[i].Scalar());
+        }
+        return base::Ok{};
+    }
+
+    [[nodiscard]] const ConfigTree& tree() const { return tree_; }
+
+  private:
+    const ConfigTree& tree_;
+};
+
+void warn_unknown_keys(const YAML::Node& node, const std::string& prefix,
+                       std::vector<std::string>* warnings) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        std::string name = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
+        std::string path = prefix.empty() ? name : prefix + "." + name;
+        const KnownKey* known = find_known_key(path);
+        if (known == nullptr) {
+            warnings->push_back(fmt::format("unknown configuration key '{}' (ignored)", path));
+            continue;
+        }
+        if (known->shape == KeyShape::kMap && it->second.IsMap()) {
+            warn_unknown_keys(it->second, path, warnings);
+        }
+    }
+}
+
+base::Status read_rule_selection(const ConfigTree& tree, std::vector<RuleSelection>* out) {
+    YAML::Node rules = tree.find("rules");
+    if (!rules.IsDefined() || rules.IsNull()) {
+        return base::Ok{};
+    }
+    if (!rules.IsSequence()) {
+        return bad_value("rules", "a list of enable/disable entries", rules);
+    }
+    for (size_t i = 0; i < rules.size(); ++i) {
+        std::string where = fmt::format("rules[{}]", i);
+        const YAML::Node& entry = rules[i];
+        if (!entry.IsMap() || entry.size() != 1) {
+            return bad_value(where, "a mapping with one key, 'enable' or 'disable'", entry);
+        }
+        std::string action = entry.begin()->first.Scalar();
+        const YAML::Node& target = entry.begin()->second;
+        if (action != "enable" && action != "disable") {
+            return bad_value(where, "'enable' or 'disable'", entry.begin()->first);
+        }
+        if (!target.IsMap() || target.size() != 1) {
+            return bad_value(where + "." + action, "a mapping with one key, 'rule' or 'tag'",
+                             target);
+        }
+        std::string kind = target.begin()->first.Scalar();
+        const YAML::Node& value = target.begin()->second;
+        if ((kind != "rule" && kind != "tag") || !value.IsScalar()) {
+            return bad_value(where + "." + action, "'rule: <name>' or 'tag: <tag>'", target);
+        }
+        out->push_back(RuleSelection{action == "enable", kind == "tag", value.Scalar()});
+    }
+    return base::Ok{};
+}
+
+} // namespace
+
+base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string>* warnings) {
+    Config config;
+    Reader read(tree);
+
+    if (tree.find("rules_file").IsDefined() && tree.find("rules_files").IsDefined()) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "configuration keys 'rules_file' and 'rules_files' are both set: "
+                          "'rules_file' is a deprecated alias, keep only 'rules_files'");
+    }
+    KES_TRY(read.string_list("rules_file", &config.rules_files));
+    KES_TRY(read.string_list("rules_files", &config.rules_files));
+    KES_TRY(read_rule_selection(tree, &config.rule_selection));
+
+    EngineConfig& engine = config.engine;
+    KES_TRY(read.one_of("engine.kind", {"modern_ebpf", "replay", "nodriver", "kmod", "ebpf"},
+                        &engine.kind));
+    KES_TRY(read.unsigned_int("engine.modern_ebpf.cpus_for_each_buffer",
+                              &engine.cpus_for_each_buffer, 4096));
+    KES_TRY(read.unsigned_int("engine.modern_ebpf.buf_size_preset", &engine.buf_size_preset, 10));
+    if (engine.buf_size_preset == 0) {
+        return bad_value("engine.modern_ebpf.buf_size_preset", "a preset between 1 and 10",
+                         YAML::Node("0"));
+    }
+    KES_TRY(read.boolean("engine.modern_ebpf.drop_failed_exit", &engine.drop_failed_exit));
+    KES_TRY(read.boolean("engine.modern_ebpf.disable_iterators", &engine.disable_iterators));
+    KES_TRY(read.string("engine.replay.capture_file", &engine.replay_capture_file));
+    if (engine.kind == "replay" && engine.replay_capture_file.empty()) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "configuration key 'engine.replay.capture_file': required when "
+                          "engine.kind is 'replay'");
+    }
+
+    KES_TRY(read.one_of("log_level",
+                        {"emergency", "alert", "critical", "error", "warning", "notice", "info",
+                         "debug"},
+                        &config.log_level));
+    KES_TRY(read.boolean("log_stderr", &config.log_stderr));
+    KES_TRY(read.boolean("log_syslog", &config.log_syslog));
+
+    KES_TRY(read.one_of("priority",
+                        {"emergency", "alert", "critical", "error", "warning", "notice",
+                         "informational", "info", "debug"},
+                        &config.priority));
+    KES_TRY(read.one_of("rule_matching", {"first", "all"}, &config.rule_matching));
+    KES_TRY(read.boolean("json_output", &config.json_output));
+    KES_TRY(read.boolean("json_include_output_property", &config.json_include_output_property));
+    KES_TRY(read.boolean("json_include_message_property", &config.json_include_message_property));
+    KES_TRY(read.boolean("json_include_output_fields_property",
+                         &config.json_include_output_fields_property));
+    KES_TRY(read.boolean("json_include_tags_property", &config.json_include_tags_property));
+    KES_TRY(read.boolean("time_format_iso_8601", &config.time_format_iso_8601));
+    KES_TRY(read.boolean("buffered_outputs", &config.buffered_outputs));
+    KES_TRY(read.unsigned_int("outputs_queue.capacity", &config.outputs_queue_capacity,
+                              UINT64_MAX));
+    KES_TRY(read.boolean("stdout_output.enabled", &config.stdout_output_enabled));
+
+    warn_unknown_keys(tree.root(), "", warnings);
+    return config;
+}
+
+} // namespace kestrel::daemon

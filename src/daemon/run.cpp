@@ -1,0 +1,75 @@
+#include "daemon/run.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+#include <unistd.h>
+
+#include "base/log.hpp"
+
+#ifdef KESTREL_HAVE_CAPTURE
+#include "capture/dump.hpp"
+#endif
+
+namespace kestrel::daemon {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void request_stop(int /*signal*/) { g_stop.store(true, std::memory_order_relaxed); }
+
+void install_stop_handlers(unsigned duration_seconds) {
+    struct sigaction action {};
+    action.sa_handler = request_stop;
+    sigemptyset(&action.sa_mask);
+    // No SA_RESTART: a blocking wait returns EINTR so the loop sees the stop promptly.
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGALRM, &action, nullptr);
+    if (duration_seconds > 0) {
+        alarm(duration_seconds);
+    }
+}
+
+int run_live(const Config& config, const RunOptions& options) {
+#ifdef KESTREL_HAVE_CAPTURE
+    if (!options.dump) {
+        // Until the rules engine lands, the live job is the event stream itself.
+        KES_LOG_INFO("no rules engine yet: printing the live event stream (--dump)");
+    }
+    capture::LiveOptions live;
+    live.cpus_for_each_buffer = config.engine.cpus_for_each_buffer;
+    live.buf_size_preset = config.engine.buf_size_preset;
+    live.unbuffered = options.unbuffered;
+    base::Status status = capture::run_dump(live, stdout, g_stop);
+    if (!status.ok()) {
+        KES_LOG_ERROR("live capture failed: {}", status.error().to_string());
+        return 1;
+    }
+    return 0;
+#else
+    (void)config;
+    (void)options;
+    KES_LOG_ERROR("this build has no eBPF probe (configured with KESTREL_BUILD_BPF=OFF)");
+    return 1;
+#endif
+}
+
+} // namespace
+
+int run(const Config& config, const RunOptions& options) {
+    install_stop_handlers(options.duration_seconds);
+    if (config.engine.kind == "modern_ebpf") {
+        return run_live(config, options);
+    }
+    if (config.engine.kind == "nodriver") {
+        KES_LOG_INFO("engine.kind=nodriver: no event source, nothing to do");
+        return 0;
+    }
+    KES_LOG_ERROR("engine.kind={} is not supported by this version of Kestrel",
+                  config.engine.kind);
+    return 1;
+}
+
+} // namespace kestrel::daemon

@@ -1,0 +1,120 @@
+/* Path resolution from a kernel `struct path` (vfsmount + dentry): a bounded dentry walk from the
+ * leaf to the root that crosses mount points through `struct mount` (mnt_mountpoint,
+ * mnt_parent), or /dev/null would come out as /null. Components are staged right to left in
+ * scratch->path, so the result is contiguous and needs no reversal.
+ *
+ * The walk runs under bpf_loop(): its callback is verified once, whatever the bound, instead of
+ * the verifier exploring every iteration of an open-coded loop with its branches. */
+#ifndef KESTREL_PATH_H
+#define KESTREL_PATH_H
+
+#include "record.h"
+
+struct path_walk {
+	struct dentry *dentry;
+	struct dentry *mnt_root;
+	struct mount *mnt;
+	__u32 scratch_idx;
+	__u32 pos; /* first byte of the path staged so far in scratch->path */
+	__u32 truncated;
+};
+
+static long path_walk_step(__u32 i, void *arg)
+{
+	struct path_walk *w = arg;
+	struct kes_scratch *s = bpf_map_lookup_elem(&scratch, &w->scratch_idx);
+	if (!s || !w->dentry)
+		return 1;
+
+	struct dentry *d = w->dentry;
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	if (d == w->mnt_root || d == parent) {
+		if (d != w->mnt_root)
+			return 1; /* a dentry outside any mount tree (pseudo or disconnected) */
+		struct mount *m = w->mnt;
+		struct mount *mp = BPF_CORE_READ(m, mnt_parent);
+		if (mp == m || !mp)
+			return 1; /* the root of the mount namespace */
+		w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
+		w->mnt = mp;
+		w->mnt_root = BPF_CORE_READ(mp, mnt.mnt_root);
+		return 0;
+	}
+
+	__u32 len = BPF_CORE_READ(d, d_name.len);
+	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+	if (len >= KES_NAME_MAX)
+		len = KES_NAME_MAX - 1;
+	__u32 need = len + 1;
+	__u32 pos = w->pos;
+	if (need > pos) {
+		w->truncated = 1;
+		return 1;
+	}
+	pos -= need;
+	/* pos + 1 + len <= KES_PATH_MAX - 1: stays in front of the NUL at KES_PATH_MAX - 1. */
+	bpf_probe_read_kernel(&s->path[(pos + 1) & (KES_PATH_MAX - 1)], len & (KES_NAME_MAX - 1),
+			      name);
+	s->path[pos & (KES_PATH_MAX - 1)] = '/';
+	w->pos = pos;
+	w->dentry = parent;
+	return 0;
+}
+
+/* Pushes the absolute path of (vfsmnt, dentry) as parameter idx. */
+static __always_inline void rec_push_path(struct rec *r, __u32 idx, struct kes_scratch *s,
+					  __u32 scratch_idx, struct vfsmount *vfsmnt,
+					  struct dentry *dentry)
+{
+	if (!vfsmnt || !dentry)
+		return;
+	struct path_walk w = {
+	    .dentry = dentry,
+	    .mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
+	    .mnt = container_of(vfsmnt, struct mount, mnt),
+	    .scratch_idx = scratch_idx,
+	    .pos = KES_PATH_MAX - 1,
+	    .truncated = 0,
+	};
+	s->path[KES_PATH_MAX - 1] = 0;
+	bpf_loop(KES_PATH_COMPONENTS, path_walk_step, &w, 0);
+	struct dentry *last = w.dentry;
+	if (last && w.truncated == 0) {
+		/* Stopped by the bound rather than by reaching the root. */
+		struct dentry *parent = BPF_CORE_READ(last, d_parent);
+		if (last != parent)
+			w.truncated = 1;
+	}
+	__u32 pos = w.pos;
+	if (pos == KES_PATH_MAX - 1) { /* the root itself */
+		pos--;
+		s->path[pos & (KES_PATH_MAX - 1)] = '/';
+	}
+	if (w.truncated)
+		rec_truncated(r);
+	if (pos >= KES_PATH_MAX)
+		return;
+	__u32 len = KES_PATH_MAX - pos;
+	__u32 room = rec_room(r, KES_STR_MAX);
+	if (len > room) {
+		rec_truncated(r);
+		return;
+	}
+	barrier_var(len);
+	if (len == 0 || len > KES_STR_MAX)
+		return;
+	if (bpf_probe_read_kernel(rec_cursor(r), len, &s->path[pos & (KES_PATH_MAX - 1)]))
+		return;
+	rec_commit(r, idx, len);
+}
+
+static __always_inline void rec_push_file_path(struct rec *r, __u32 idx, struct kes_scratch *s,
+					       __u32 scratch_idx, struct file *f)
+{
+	if (!f)
+		return;
+	rec_push_path(r, idx, s, scratch_idx, BPF_CORE_READ(f, f_path.mnt),
+		      BPF_CORE_READ(f, f_path.dentry));
+}
+
+#endif

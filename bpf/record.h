@@ -1,0 +1,197 @@
+/* Record writer: assembles one wire-format record (schema/README.md) in the per-CPU scratch
+ * value, then hands it to the ring of this CPU.
+ *
+ * Verifier notes: every variable write lands at `off & (KES_REC_LIMIT - 1)` with a size bounded
+ * by a constant no larger than the slack after KES_REC_LIMIT, so the verifier can prove it stays
+ * inside the scratch value without tracking the relation between `off` and the size. The real
+ * bound (off + size <= KES_REC_LIMIT) is checked before each write. */
+#ifndef KESTREL_RECORD_H
+#define KESTREL_RECORD_H
+
+#include "maps.h"
+
+struct rec {
+	__u8 *buf;   /* scratch->rec */
+	__u32 off;   /* next free payload byte */
+	__u16 flags; /* KES_HDR_F_* */
+	__u16 nparams;
+	__u16 type;
+};
+
+static __always_inline void rec_set_len(struct rec *r, __u32 idx, __u32 len)
+{
+	/* idx is a compile-time constant at every call site: the lengths array sits right after
+	 * the header. */
+	*(__u16 *)&r->buf[KES_HDR_SIZE + idx * 2] = (__u16)len;
+}
+
+static __always_inline void rec_truncated(struct rec *r)
+{
+	r->flags |= KES_HDR_F_TRUNCATED;
+	counters_add_max_event_size();
+}
+
+/* Starts a record: lengths array zeroed (every parameter absent until pushed). */
+static __always_inline int rec_init(struct rec *r, struct kes_scratch *s, __u16 type, __u16 nparams)
+{
+	if (nparams > KES_MAX_PARAMS)
+		return -1;
+	r->buf = s->rec;
+	r->flags = 0;
+	r->type = type;
+	r->nparams = nparams;
+	r->off = KES_HDR_SIZE + nparams * 2;
+	__builtin_memset(&s->rec[KES_HDR_SIZE], 0, KES_MAX_PARAMS * 2);
+	return 0;
+}
+
+/* A pointer to n free payload bytes (n constant, <= KES_STR_MAX), or NULL if the record would
+ * pass KES_REC_LIMIT. */
+static __always_inline __u8 *rec_reserve(struct rec *r, __u32 n)
+{
+	__u32 off = r->off;
+	if (off > KES_REC_LIMIT - n)
+		return NULL;
+	return &r->buf[off & (KES_REC_LIMIT - 1)];
+}
+
+static __always_inline void rec_commit(struct rec *r, __u32 idx, __u32 n)
+{
+	rec_set_len(r, idx, n);
+	r->off += n;
+}
+
+#define REC_PUSH_SCALAR(name, type)                                                                \
+	static __always_inline void rec_push_##name(struct rec *r, __u32 idx, type v)              \
+	{                                                                                          \
+		__u8 *p = rec_reserve(r, sizeof(type));                                            \
+		if (!p) {                                                                          \
+			rec_truncated(r);                                                          \
+			return;                                                                    \
+		}                                                                                  \
+		*(type *)p = v;                                                                    \
+		rec_commit(r, idx, sizeof(type));                                                  \
+	}
+
+REC_PUSH_SCALAR(u8, __u8)
+REC_PUSH_SCALAR(u16, __u16)
+REC_PUSH_SCALAR(u32, __u32)
+REC_PUSH_SCALAR(u64, __u64)
+REC_PUSH_SCALAR(s64, __s64)
+
+/* Room left for one variable-length parameter, at most `max` (a power of two <= KES_STR_MAX). */
+static __always_inline __u32 rec_room(struct rec *r, __u32 max)
+{
+	__u32 off = r->off;
+	if (off >= KES_REC_LIMIT)
+		return 0;
+	__u32 room = KES_REC_LIMIT - off;
+	return room < max ? room : max;
+}
+
+static __always_inline __u8 *rec_cursor(struct rec *r)
+{
+	return &r->buf[r->off & (KES_REC_LIMIT - 1)];
+}
+
+/* A NUL-terminated string from kernel (user = 0) or user (user = 1) memory. An unreadable
+ * string leaves the parameter absent; a cut one is still NUL-terminated and flags the record. */
+static __always_inline void rec_push_str(struct rec *r, __u32 idx, const void *src, int user)
+{
+	__u32 room = rec_room(r, KES_STR_MAX);
+	if (room == 0 || !src) {
+		if (src)
+			rec_truncated(r);
+		return;
+	}
+	barrier_var(room);
+	if (room > KES_STR_MAX)
+		return;
+	long n = user ? bpf_probe_read_user_str(rec_cursor(r), room, src)
+		      : bpf_probe_read_kernel_str(rec_cursor(r), room, src);
+	if (n <= 0)
+		return;
+	if ((__u32)n == room && room < KES_STR_MAX)
+		rec_truncated(r);
+	rec_commit(r, idx, (__u32)n);
+}
+
+/* Raw bytes [src, src + len) from kernel or user memory, cut at KES_STR_MAX. */
+static __always_inline void rec_push_bytes(struct rec *r, __u32 idx, const void *src, __u64 len,
+					   int user)
+{
+	if (len == 0 || !src)
+		return;
+	__u32 room = rec_room(r, KES_STR_MAX);
+	__u32 n = len < room ? (__u32)len : room;
+	if (n < len)
+		rec_truncated(r);
+	barrier_var(n);
+	if (n == 0 || n > KES_STR_MAX)
+		return;
+	long err = user ? bpf_probe_read_user(rec_cursor(r), n, src)
+			: bpf_probe_read_kernel(rec_cursor(r), n, src);
+	if (err)
+		return;
+	rec_commit(r, idx, n);
+}
+
+/* Fills the header and sends the record to the ring of this CPU. */
+enum kes_drop_category { KES_DROP_OPEN, KES_DROP_EXECVE, KES_DROP_CONNECT, KES_DROP_PROC };
+
+static __always_inline void rec_submit(struct rec *r, __u32 tid, __u32 pid,
+				       enum kes_drop_category cat)
+{
+	struct kes_event_header *h = (struct kes_event_header *)r->buf;
+	__u32 cpu = bpf_get_smp_processor_id();
+	__u32 len = r->off;
+
+	h->ts_ns = bpf_ktime_get_boot_ns();
+	h->tid = tid;
+	h->pid = pid;
+	h->len = len;
+	h->type = r->type;
+	h->nparams = r->nparams;
+	h->cpu = (__u16)cpu;
+	h->flags = r->flags;
+	h->reserved = 0;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+
+	struct kes_counters *c = counters_get();
+	__u32 ring_idx = cpu / cpus_per_ring;
+	void *ring = bpf_map_lookup_elem(&rings, &ring_idx);
+	if (!ring) {
+		if (c)
+			c->n_drops_bug++;
+		return;
+	}
+	barrier_var(len);
+	if (len > KES_REC_LIMIT) {
+		if (c)
+			c->n_drops_bug++;
+		return;
+	}
+	/* Wake the reader only when the ring fills past the threshold: a wakeup per record costs
+	 * ~2.5 us per event (DESIGN.md); the reader polls every ~1 ms anyway. */
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) + len >= wakeup_threshold)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(ring, r->buf, len, flags)) {
+		if (c) {
+			c->n_drops_buffer_total++;
+			if (cat == KES_DROP_OPEN)
+				c->n_drops_buffer_open_exit++;
+			else if (cat == KES_DROP_EXECVE)
+				c->n_drops_buffer_execve_exit++;
+			else if (cat == KES_DROP_CONNECT)
+				c->n_drops_buffer_connect_exit++;
+			else
+				c->n_drops_buffer_proc_exit++;
+		}
+		return;
+	}
+	if (c)
+		c->n_evts++;
+}
+
+#endif

@@ -12,8 +12,8 @@ namespace {
 
 // Class order follows libsinsp's filter-check list (filter_check_list.cpp), with the container
 // and k8s classes where the container plugin's fields appear in `falco --list` today.
-const std::array<FieldClass, 14>& class_table() {
-    static const std::array<FieldClass, 14> kClasses = {{
+const std::array<FieldClass, 15>& class_table() {
+    static const std::array<FieldClass, 15> kClasses = {{
         {"evt", "Generic event fields. These fields work with events from every event source.",
          "all", fields::gen_event_fields()},
         {"evt", "Event fields that apply to syscall events: type, arguments, return value, I/O.",
@@ -40,13 +40,19 @@ const std::array<FieldClass, 14>& class_table() {
          "Every syscall that takes a filesystem path argument, read the same way whatever the "
          "syscall (mkdir, rmdir, unlink, rename, link, symlink...).",
          "syscall", fields::fs_path_fields()},
-        {"syslog", "Content of the messages written to syslog (/dev/log).", "syscall",
-         fields::syslog_fields()},
+        {"syslog",
+         "Legacy: content of the messages written to syslog through /dev/log (removed from "
+         "current libs).",
+         "syscall", fields::syslog_fields()},
         {"utils", "Helper fields.", "syscall", fields::utils_fields()},
         {"fdlist", "Poll event fields: the file descriptors of poll/ppoll calls, as lists.",
          "syscall", fields::fdlist_fields()},
-        {"evtin", "Fields used when the event is a tracer (span) event.", "syscall",
-         fields::evtin_fields()},
+        {"evtin", "Legacy: events that happen inside a tracer span (removed from current libs).",
+         "syscall", fields::evtin_fields()},
+        {"span",
+         "Legacy: tracer (span) events written by instrumented programs (removed from "
+         "current libs).",
+         "syscall", fields::span_fields()},
         {"k8smeta",
          "Kubernetes metadata from Falco's k8smeta plugin (pods, namespaces, deployments...).",
          "syscall", fields::k8smeta_fields()},
@@ -206,6 +212,8 @@ std::string_view field_type_name(FieldType type) {
         return "MODE";
     case FieldType::kSyscallId:
         return "SYSCALLID";
+    case FieldType::kDynamic:
+        return "DYNAMIC";
     }
     return "<NA>";
 }
@@ -322,6 +330,7 @@ Family family_of(FieldType type, bool is_list) {
     case FieldType::kGid:
     case FieldType::kL4Proto:
     case FieldType::kSockFamily:
+    case FieldType::kDynamic:
         return Family::kUnsupported;
     }
     return Family::kUnsupported;
@@ -354,8 +363,10 @@ bool family_accepts(Family family, CompareOp op) {
 } // namespace
 
 bool operator_applies(CompareOp op, FieldType type, bool is_list) {
-    // `exists` is accepted on every field before any type check, as in libs.
-    if (op == CompareOp::kExists) {
+    // `exists` is accepted on every field before any type check, as in libs. A dynamic field
+    // (evt.rawarg.*) is checked by libs against the named parameter's own type, which only the
+    // caller knows: the registry does not reject anything for it.
+    if (op == CompareOp::kExists || type == FieldType::kDynamic) {
         return true;
     }
     return family_accepts(family_of(type, is_list), op);

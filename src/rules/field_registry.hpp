@@ -55,6 +55,9 @@ enum class FieldType : std::uint8_t {
     kEnumFlags32,
     kMode,
     kSyscallId,
+    // PT_DYN: evt.rawarg takes the type of the event parameter it names, known only once the
+    // argument is resolved against the event table.
+    kDynamic,
     kCharBuf = kString, // alias: Falco calls strings CHARBUF
 };
 
@@ -99,10 +102,14 @@ struct FieldInfo {
     bool rhs_allowed;         // false for EPF_NO_RHS (cannot be the field inside val())
     bool transformer_allowed; // false for EPF_NO_TRANSFORMER
     bool dotted_arg;          // the argument may also follow as ".suffix" (evt.arg.flags)
+    bool suggested_output;    // EPF_FORMAT_SUGGESTED / plugin "addOutput": appended to outputs by
+                              // `append_output: suggested_output`
     DisplayFormat format;
     // Who provides the field in Falco: "" = libsinsp itself, "container" = the container plugin
     // (container.*, k8s.*; upstream rules declare `required_plugin_versions: container`),
-    // "k8smeta" = the k8smeta plugin. Kestrel implements all of them natively.
+    // "k8smeta" = the k8smeta plugin. Kestrel implements all of them natively. "legacy" = a class
+    // older libs had and current libs no longer registers (syslog, evtin, span): Falco today
+    // rejects these names, so a loader should diagnose them (see fields/README.md).
     std::string_view provider;
     std::string_view description;
 };

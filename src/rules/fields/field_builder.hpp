@@ -29,6 +29,8 @@ enum FieldFlag : std::uint32_t {
     kDotted = 1u << 11,        // argument may follow as ".suffix" (Falco's custom parse_field_name)
     kContainerPlugin = 1u << 12, // provided by Falco's container plugin
     kK8sMetaPlugin = 1u << 13,   // provided by Falco's k8smeta plugin
+    kSuggested = 1u << 14,       // EPF_FORMAT_SUGGESTED (plugin field "addOutput")
+    kLegacy = 1u << 15,          // class no longer registered by current libs (see README)
 };
 
 constexpr FieldInfo make_field(std::string_view field_class, std::string_view name, FieldType type,
@@ -58,6 +60,8 @@ constexpr FieldInfo make_field(std::string_view field_class, std::string_view na
         provider = "container";
     } else if ((flags & kK8sMetaPlugin) != 0) {
         provider = "k8smeta";
+    } else if ((flags & kLegacy) != 0) {
+        provider = "legacy";
     }
     return FieldInfo{
         .name = name,
@@ -73,6 +77,7 @@ constexpr FieldInfo make_field(std::string_view field_class, std::string_view na
         .rhs_allowed = (flags & kNoRhs) == 0,
         .transformer_allowed = (flags & kNoTransformer) == 0,
         .dotted_arg = (flags & kDotted) != 0,
+        .suggested_output = (flags & kSuggested) != 0,
         .format = format,
         .provider = provider,
         .description = description,
@@ -94,5 +99,6 @@ std::span<const FieldInfo> fdlist_fields();
 std::span<const FieldInfo> syslog_fields();
 std::span<const FieldInfo> evtin_fields();
 std::span<const FieldInfo> utils_fields();
+std::span<const FieldInfo> span_fields();
 
 } // namespace kestrel::rules::fields

@@ -1,0 +1,268 @@
+#include "capture/probe.hpp"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "base/log.hpp"
+#include "event/gen/events.hpp"
+#include "kestrel.skel.h"
+#include "kestrel_stats.h"
+
+namespace kestrel::capture {
+namespace {
+
+using base::ErrorCode;
+using base::make_error;
+
+// libbpf reports through a process-wide print callback. While a probe loads, its messages (the
+// verifier log among them) are collected here so that a failure can carry them; otherwise they
+// go to the debug log.
+thread_local std::string* g_libbpf_log = nullptr;
+
+int libbpf_print(enum libbpf_print_level level, const char* format, va_list args) {
+    char line[1024];
+    va_list copy;
+    va_copy(copy, args);
+    int n = std::vsnprintf(line, sizeof(line), format, copy);
+    va_end(copy);
+    if (n <= 0) {
+        return 0;
+    }
+    if (g_libbpf_log != nullptr && level != LIBBPF_DEBUG) {
+        g_libbpf_log->append(line);
+        // Keep the tail: the verifier's last lines say why it refused.
+        constexpr size_t kKeep = 16384;
+        if (g_libbpf_log->size() > 2 * kKeep) {
+            g_libbpf_log->erase(0, g_libbpf_log->size() - kKeep);
+        }
+    } else if (level != LIBBPF_DEBUG) {
+        std::string_view text(line, std::min<size_t>(static_cast<size_t>(n), sizeof(line) - 1));
+        while (!text.empty() && text.back() == '\n') {
+            text.remove_suffix(1);
+        }
+        KES_LOG_DEBUG("libbpf: {}", text);
+    }
+    return 0;
+}
+
+class LogCapture {
+  public:
+    LogCapture() {
+        libbpf_set_print(libbpf_print);
+        g_libbpf_log = &text_;
+    }
+    ~LogCapture() { g_libbpf_log = nullptr; }
+    LogCapture(const LogCapture&) = delete;
+    LogCapture& operator=(const LogCapture&) = delete;
+    [[nodiscard]] std::string tail(size_t max) const {
+        return text_.size() <= max ? text_ : text_.substr(text_.size() - max);
+    }
+
+  private:
+    std::string text_;
+};
+
+base::Error bpf_error(ErrorCode code_if_other, std::string what, int err) {
+    err = err < 0 ? -err : err;
+    ErrorCode code = (err == EPERM || err == EACCES) ? ErrorCode::kPermission : code_if_other;
+    return make_error(code, fmt::format("{}: {}", what, std::strerror(err)));
+}
+
+} // namespace
+
+base::Result<size_t> ring_size_for_preset(unsigned preset) {
+    // Falco's buf_size_preset table, 1 MiB doubling up to 512 MiB.
+    if (preset < 1 || preset > 10) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          fmt::format("buf_size_preset {} is out of range (1..10)", preset));
+    }
+    return size_t{1} << (20 + preset - 1);
+}
+
+base::Result<std::unique_ptr<Probe>> Probe::start(const ProbeOptions& options) {
+    std::unique_ptr<Probe> probe(new Probe());
+    KES_TRY(probe->open_and_load(options));
+    KES_TRY(probe->insert_rings());
+    KES_TRY(probe->fill_interesting());
+    KES_TRY(probe->attach());
+    return probe;
+}
+
+Probe::~Probe() {
+    // Detach and close the programs and maps first, then the rings (rings_ fds close after).
+    kestrel_bpf__destroy(skel_);
+}
+
+base::Status Probe::open_and_load(const ProbeOptions& options) {
+    // Strict mode: no RLIMIT_MEMLOCK bump (BPF memory is cgroup-accounted on this kernel, and
+    // the bump would fail without CAP_SYS_RESOURCE anyway).
+    libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+    LogCapture log;
+
+    int ncpus = libbpf_num_possible_cpus();
+    if (ncpus <= 0) {
+        return bpf_error(ErrorCode::kIo, "counting possible CPUs", ncpus);
+    }
+    ncpus_ = static_cast<unsigned>(ncpus);
+    auto size = ring_size_for_preset(options.buf_size_preset);
+    if (!size.ok()) {
+        return size.error();
+    }
+    ring_size_ = *size;
+    unsigned per_ring = options.cpus_for_each_buffer == 0 ? ncpus_ : options.cpus_for_each_buffer;
+    if (per_ring > ncpus_) {
+        per_ring = ncpus_;
+    }
+    nrings_ = (ncpus_ + per_ring - 1) / per_ring;
+
+    skel_ = kestrel_bpf__open();
+    if (skel_ == nullptr) {
+        return bpf_error(ErrorCode::kIo, "opening the probe object", errno);
+    }
+    skel_->rodata->kestrel_tgid =
+        options.excluded_tgid != 0 ? options.excluded_tgid : static_cast<uint32_t>(::getpid());
+    skel_->rodata->cpus_per_ring = per_ring;
+    skel_->rodata->wakeup_threshold =
+        ring_size_ / (options.wakeup_divisor == 0 ? 4 : options.wakeup_divisor);
+    skel_->rodata->ncpus = ncpus_;
+
+    // Two scratch slots per CPU: one for sys_exit, one for sched_process_exit.
+    if (int err = bpf_map__set_max_entries(skel_->maps.scratch, 2 * ncpus_); err != 0) {
+        return bpf_error(ErrorCode::kIo, "sizing map scratch", err);
+    }
+    if (int err = bpf_map__set_max_entries(skel_->maps.rings, nrings_); err != 0) {
+        return bpf_error(ErrorCode::kIo, "sizing map rings", err);
+    }
+    // The rings exist before the load: the first one serves as the inner map template (setting
+    // max_entries on libbpf 1.1's own template crashes: it has no object).
+    KES_TRY(create_rings());
+    if (int err = bpf_map__set_inner_map_fd(skel_->maps.rings, rings_[0].get()); err != 0) {
+        return bpf_error(ErrorCode::kIo, "setting the ring template of map rings", err);
+    }
+
+    if (int err = kestrel_bpf__load(skel_); err != 0) {
+        auto e = bpf_error(ErrorCode::kUnsupported, "loading the probe", err);
+        std::string tail = log.tail(4096);
+        if (!tail.empty()) {
+            e.message += "\n--- libbpf/verifier log (tail) ---\n" + tail;
+        }
+        return e;
+    }
+    return base::Ok{};
+}
+
+base::Status Probe::create_rings() {
+    rings_.reserve(nrings_);
+    for (unsigned i = 0; i < nrings_; ++i) {
+        int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "kes_ring", 0, 0,
+                                static_cast<uint32_t>(ring_size_), nullptr);
+        if (fd < 0) {
+            return bpf_error(ErrorCode::kIo,
+                             fmt::format("creating ring buffer {} ({} bytes)", i, ring_size_),
+                             errno);
+        }
+        rings_.emplace_back(fd);
+    }
+    return base::Ok{};
+}
+
+base::Status Probe::insert_rings() {
+    int outer = bpf_map__fd(skel_->maps.rings);
+    for (unsigned i = 0; i < nrings_; ++i) {
+        uint32_t key = i;
+        int fd = rings_[i].get();
+        if (bpf_map_update_elem(outer, &key, &fd, BPF_ANY) != 0) {
+            return bpf_error(ErrorCode::kIo,
+                             fmt::format("inserting ring buffer {} into map rings", i), errno);
+        }
+    }
+    return base::Ok{};
+}
+
+base::Status Probe::fill_interesting() {
+    int fd = bpf_map__fd(skel_->maps.interesting);
+    for (const auto& sc : event::syscall_events()) {
+        if (sc.nr < 0 || sc.nr >= KES_SYSCALL_TABLE_SIZE) {
+            continue;
+        }
+        uint32_t key = static_cast<uint32_t>(sc.nr);
+        uint16_t value = sc.event_id;
+        if (bpf_map_update_elem(fd, &key, &value, BPF_ANY) != 0) {
+            return bpf_error(ErrorCode::kIo,
+                             fmt::format("marking syscall {} interesting", sc.syscall_name), errno);
+        }
+    }
+    return base::Ok{};
+}
+
+base::Status Probe::attach() {
+    struct Attach {
+        struct bpf_program* prog;
+        struct bpf_link** link;
+    };
+    const Attach progs[] = {
+        {skel_->progs.kes_sched_process_exit, &skel_->links.kes_sched_process_exit},
+        {skel_->progs.kes_sys_exit, &skel_->links.kes_sys_exit},
+    };
+    for (const auto& p : progs) {
+        struct bpf_link* link = bpf_program__attach(p.prog);
+        if (link == nullptr) {
+            return bpf_error(ErrorCode::kIo,
+                             fmt::format("attaching {} failed", bpf_program__section_name(p.prog)),
+                             errno);
+        }
+        *p.link = link; // the skeleton destroys it
+    }
+    return base::Ok{};
+}
+
+base::Result<DropCounters> Probe::counters() const {
+    std::vector<kes_counters> per_cpu(ncpus_);
+    uint32_t key = 0;
+    if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.counters), &key, per_cpu.data()) != 0) {
+        return bpf_error(ErrorCode::kIo, "reading map counters", errno);
+    }
+    DropCounters out;
+    for (const auto& c : per_cpu) {
+        out.n_evts += c.n_evts;
+        out.n_drops_buffer_total += c.n_drops_buffer_total;
+        out.n_drops_buffer_open_exit += c.n_drops_buffer_open_exit;
+        out.n_drops_buffer_execve_exit += c.n_drops_buffer_execve_exit;
+        out.n_drops_buffer_connect_exit += c.n_drops_buffer_connect_exit;
+        out.n_drops_buffer_proc_exit += c.n_drops_buffer_proc_exit;
+        out.n_drops_scratch_map += c.n_drops_scratch_map;
+        out.n_drops_max_event_size += c.n_drops_max_event_size;
+        out.n_drops_bug += c.n_drops_bug;
+    }
+    return out;
+}
+
+base::Result<std::vector<ProgramStats>> Probe::program_stats() const {
+    std::vector<ProgramStats> out;
+    struct bpf_program* prog = nullptr;
+    bpf_object__for_each_program(prog, skel_->obj) {
+        struct bpf_prog_info info = {};
+        uint32_t len = sizeof(info);
+        int fd = bpf_program__fd(prog);
+        if (fd < 0) {
+            continue; // not loaded
+        }
+        if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) {
+            return bpf_error(ErrorCode::kIo,
+                             fmt::format("reading program info of {}", bpf_program__name(prog)),
+                             errno);
+        }
+        out.push_back(ProgramStats{bpf_program__name(prog), bpf_program__section_name(prog),
+                                   info.verified_insns, info.xlated_prog_len});
+    }
+    return out;
+}
+
+} // namespace kestrel::capture

@@ -1,0 +1,95 @@
+#pragma once
+// Probe: the loaded and attached eBPF probe (bpf/kestrel.bpf.c), RAII over the libbpf skeleton
+// and the ring buffers it writes to. Destroying it detaches the programs and frees every map.
+//
+// Owning thread: the one that reads events (the rings are read through RingReader, built from
+// ring_fds()); counters() and program_stats() may be called from any thread.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "base/unique_fd.hpp"
+
+struct kestrel_bpf; // the generated skeleton (kestrel.skel.h)
+
+namespace kestrel::capture {
+
+struct ProbeOptions {
+    // CPUs sharing one ring buffer (Falco's `cpus_for_each_buffer`); 0 = one ring for all CPUs.
+    unsigned cpus_for_each_buffer = 2;
+    // Size of each ring (Falco's `buf_size_preset`): 1 = 1 MiB, 2 = 2 MiB, 3 = 4 MiB, 4 = 8 MiB
+    // ... 10 = 512 MiB.
+    unsigned buf_size_preset = 4;
+    // Records of this tgid (Kestrel itself) are dropped in the kernel. 0 = the calling process.
+    uint32_t excluded_tgid = 0;
+    // A ring wakes the reader once this fraction of it is pending (1/N of the ring size).
+    unsigned wakeup_divisor = 4;
+};
+
+// The probe's loss counters, summed over CPUs (bpf/kestrel_stats.h documents each one).
+struct DropCounters {
+    uint64_t n_evts = 0;
+    uint64_t n_drops_buffer_total = 0;
+    uint64_t n_drops_buffer_open_exit = 0;
+    uint64_t n_drops_buffer_execve_exit = 0;
+    uint64_t n_drops_buffer_connect_exit = 0;
+    uint64_t n_drops_buffer_proc_exit = 0;
+    uint64_t n_drops_scratch_map = 0;
+    uint64_t n_drops_max_event_size = 0; // parameters cut (the event itself was sent)
+    uint64_t n_drops_bug = 0;
+
+    // Events lost (Falco's n_drops): buffer + scratch + bug. Truncations are not losses.
+    [[nodiscard]] uint64_t n_drops() const {
+        return n_drops_buffer_total + n_drops_scratch_map + n_drops_bug;
+    }
+};
+
+struct ProgramStats {
+    std::string name;            // e.g. "kes_sys_exit"
+    std::string section;         // e.g. "tp_btf/sys_exit"
+    uint32_t verified_insns = 0; // instructions the verifier processed
+    uint32_t xlated_bytes = 0;   // program size after verification
+};
+
+// Ring buffer size in bytes for a buf_size_preset, or an error for an unknown preset.
+base::Result<size_t> ring_size_for_preset(unsigned preset);
+
+class Probe {
+  public:
+    // Opens, configures, loads and attaches the probe. Errors name the step and the object
+    // ("attaching tp_btf/sys_exit failed: Operation not permitted"), with the tail of the
+    // verifier log when loading fails.
+    static base::Result<std::unique_ptr<Probe>> start(const ProbeOptions& options);
+
+    ~Probe();
+    Probe(const Probe&) = delete;
+    Probe& operator=(const Probe&) = delete;
+
+    // One fd per ring, ring i serving CPUs [i * cpus_for_each_buffer, ...).
+    [[nodiscard]] std::span<const base::UniqueFd> ring_fds() const { return rings_; }
+    [[nodiscard]] size_t ring_size() const { return ring_size_; }
+    [[nodiscard]] unsigned possible_cpus() const { return ncpus_; }
+
+    [[nodiscard]] base::Result<DropCounters> counters() const;
+    [[nodiscard]] base::Result<std::vector<ProgramStats>> program_stats() const;
+
+  private:
+    Probe() = default;
+    base::Status open_and_load(const ProbeOptions& options);
+    base::Status create_rings();
+    base::Status insert_rings();
+    base::Status fill_interesting();
+    base::Status attach();
+
+    kestrel_bpf* skel_ = nullptr;
+    std::vector<base::UniqueFd> rings_;
+    size_t ring_size_ = 0;
+    unsigned ncpus_ = 0;
+    unsigned nrings_ = 0;
+};
+
+} // namespace kestrel::capture

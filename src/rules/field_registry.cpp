@@ -10,52 +10,58 @@ namespace kestrel::rules {
 
 namespace {
 
-// Class order follows libsinsp's filter-check list (filter_check_list.cpp), with the container
-// and k8s classes where the container plugin's fields appear in `falco --list` today.
+// Class order: libsinsp's own classes in the order its filter-check list registers them
+// (filter_check_list.cpp: gen_event, event, thread, user, group, fd, fspath, utils, fdlist), then
+// the plugin-provided classes as `falco --list` shows them after the built-in ones, then the
+// legacy classes older libs had. Falco lists container.* and k8s.* together as the container
+// plugin's fields; Kestrel keeps them as two classes, each entry saying who provides it.
 const std::array<FieldClass, 15>& class_table() {
     static const std::array<FieldClass, 15> kClasses = {{
         {"evt", "Generic event fields. These fields work with events from every event source.",
          "all", fields::gen_event_fields()},
-        {"evt", "Event fields that apply to syscall events: type, arguments, return value, I/O.",
+        {"evt",
+         "Event fields that apply to syscall events: type, parameters (evt.arg.NAME, "
+         "evt.arg[N]), return value, I/O.",
          "syscall", fields::event_fields()},
         {"process",
-         "Process and thread information, from the thread table Falco keeps from clone/execve "
-         "events and /proc.",
+         "Process and thread information, from the thread table built from clone/execve events "
+         "and /proc.",
          "syscall", fields::process_fields()},
-        {"user", "Information about the user the thread runs as.", "syscall",
-         fields::user_fields()},
-        {"group", "Information about the group the thread runs as.", "syscall",
-         fields::group_fields()},
+        {"user", "The user the thread runs as.", "syscall", fields::user_fields()},
+        {"group", "The group the thread runs as.", "syscall", fields::group_fields()},
+        {"fd",
+         "The file descriptor an event creates or uses: files, directories, sockets, pipes and "
+         "other kinds.",
+         "syscall", fields::fd_fields()},
+        {"fs.path",
+         "The path arguments of syscalls that act on paths, read the same way whatever the "
+         "syscall (open, mkdir, unlink, rename, link, symlink...).",
+         "syscall", fields::fs_path_fields()},
+        {"utils", "Helper fields (hidden from the field list).", "syscall", fields::utils_fields()},
+        {"fdlist", "Poll events: the file descriptors of the fds argument, as text lists.",
+         "syscall", fields::fdlist_fields()},
         {"container",
-         "Container information. In Falco these come from the container plugin; Kestrel "
-         "provides them natively. On the host, container.id is \"host\".",
+         "Container information. In Falco these fields come from the container plugin; Kestrel "
+         "provides them natively. Outside containers container.id is \"host\".",
          "syscall", fields::container_fields()},
         {"k8s",
-         "Kubernetes pod information taken from the container runtime's sandbox labels. In "
-         "Falco these come from the container plugin.",
+         "Kubernetes pod information read from the container runtime. In Falco these fields "
+         "come from the container plugin; Kestrel provides them natively.",
          "syscall", fields::k8s_fields()},
-        {"fd", "File descriptor information: files, sockets, pipes and the like.", "syscall",
-         fields::fd_fields()},
-        {"fs.path",
-         "Every syscall that takes a filesystem path argument, read the same way whatever the "
-         "syscall (mkdir, rmdir, unlink, rename, link, symlink...).",
-         "syscall", fields::fs_path_fields()},
+        {"k8smeta",
+         "Kubernetes metadata from Falco's k8smeta plugin (pods, namespaces, workloads, "
+         "services).",
+         "syscall", fields::k8smeta_fields()},
         {"syslog",
-         "Legacy: content of the messages written to syslog through /dev/log (removed from "
+         "Legacy: content of the messages written to syslog through /dev/log (no longer in "
          "current libs).",
          "syscall", fields::syslog_fields()},
-        {"utils", "Helper fields.", "syscall", fields::utils_fields()},
-        {"fdlist", "Poll event fields: the file descriptors of poll/ppoll calls, as lists.",
-         "syscall", fields::fdlist_fields()},
-        {"evtin", "Legacy: events that happen inside a tracer span (removed from current libs).",
-         "syscall", fields::evtin_fields()},
         {"span",
-         "Legacy: tracer (span) events written by instrumented programs (removed from "
-         "current libs).",
+         "Legacy: tracer (span) events written by instrumented programs (no longer in current "
+         "libs).",
          "syscall", fields::span_fields()},
-        {"k8smeta",
-         "Kubernetes metadata from Falco's k8smeta plugin (pods, namespaces, deployments...).",
-         "syscall", fields::k8smeta_fields()},
+        {"evtin", "Legacy: events that happen inside a tracer span (no longer in current libs).",
+         "syscall", fields::evtin_fields()},
     }};
     return kClasses;
 }

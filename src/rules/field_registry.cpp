@@ -108,7 +108,7 @@ FieldRef split_field_ref(std::string_view name) {
             return ref;
         }
         const FieldInfo* base = find_exact(name.substr(0, open));
-        if (base == nullptr || base->arg_mode == ArgMode::kNone) {
+        if (base == nullptr || !base->bracket_arg) {
             return ref;
         }
         ref.field = base;

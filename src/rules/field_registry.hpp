@@ -102,6 +102,8 @@ struct FieldInfo {
     bool rhs_allowed;         // false for EPF_NO_RHS (cannot be the field inside val())
     bool transformer_allowed; // false for EPF_NO_TRANSFORMER
     bool dotted_arg;          // the argument may also follow as ".suffix" (evt.arg.flags)
+    bool bracket_arg;         // the argument may be written "[...]"; false for the fields libs
+                              // parses only with a dot (evt.rawarg, evt.type.is, thread.cgroup)
     bool suggested_output;    // EPF_FORMAT_SUGGESTED / plugin "addOutput": appended to outputs by
                               // `append_output: suggested_output`
     DisplayFormat format;
@@ -135,7 +137,8 @@ std::span<const FieldClass> field_classes();
 // The argument itself is not validated here (index syntax, known event-parameter names, and a
 // missing argument on an ArgMode::kRequired field such as a bare `evt.arg`, which still resolves):
 // that is the caller's job, and split_field_ref() says where the argument is. A name with an
-// argument whose base accepts none (`proc.name[1]`, `proc.name.x`) returns nullptr.
+// argument whose base accepts none (`proc.name[1]`, `proc.name.x`), or in a form the base does
+// not take (`evt.rawarg[0]`, `thread.cgroup[cpu]`, `span.tag.x`), returns nullptr.
 const FieldInfo* find_field(std::string_view name);
 
 // The parts of a field reference, for callers that need the argument.

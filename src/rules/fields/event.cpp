@@ -45,7 +45,7 @@ constexpr std::array kFields = {
     f("evt.type", T::kString, kNoFlags, D::kNa,
       "Name of the event, e.g. open or execve. A value compared against it must be a known "
       "event or syscall name."),
-    f("evt.type.is", T::kUint32, kArgRequired | kArgKey | kDotted, D::kNa,
+    f("evt.type.is", T::kUint32, kArgRequired | kArgKey | kDottedOnly, D::kNa,
       "1 if the event is of the type named in the argument, 0 otherwise: evt.type.is.open."),
     f("syscall.type", T::kString, kNoFlags, D::kNa,
       "For syscall events, the name of the syscall; unset for other events (scheduler switches, "
@@ -58,7 +58,8 @@ constexpr std::array kFields = {
     f("evt.arg", T::kString, kArgRequired | kArgIndex | kArgKey | kDotted, D::kNa,
       "One event parameter, chosen by name (evt.arg.fd) or position (evt.arg[0]), rendered as "
       "text; values such as fds, errnos, uids and flags are shown resolved when possible."),
-    f("evt.rawarg", T::kDynamic, kArgRequired | kArgKey | kDotted | kNoRhs | kNoTransformer, D::kNa,
+    f("evt.rawarg", T::kDynamic, kArgRequired | kArgKey | kDottedOnly | kNoRhs | kNoTransformer,
+      D::kNa,
       "One event parameter chosen by name (evt.rawarg.fd) with its raw type, e.g. for numeric "
       "comparisons. Its type is that of the named parameter."),
     f("evt.info", T::kString, kNoFlags, D::kNa, "At present the same text as evt.args."),
@@ -105,7 +106,7 @@ constexpr std::array kFields = {
       "Matches events within a time window: evt.around[T]=D accepts events within D "
       "milliseconds before or after the timestamp T (an %evt.rawtime value). Only '=' is "
       "accepted."),
-    f("evt.abspath", T::kString, kArgAllowed | kArgKey | kDotted, D::kNa,
+    f("evt.abspath", T::kString, kArgAllowed | kArgKey | kDottedOnly, D::kNa,
       "Absolute path built from a dirfd and a relative path in *at syscalls (renameat, "
       "symlinkat, openat...). evt.abspath.src and evt.abspath.dst pick one of two paths."),
     f("evt.buflen.in", T::kUint64, kTableOnly, D::kDec, "evt.buflen, for input I/O events only."),

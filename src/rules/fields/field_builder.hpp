@@ -31,6 +31,7 @@ enum FieldFlag : std::uint32_t {
     kK8sMetaPlugin = 1u << 13,   // provided by Falco's k8smeta plugin
     kSuggested = 1u << 14,       // EPF_FORMAT_SUGGESTED (plugin field "addOutput")
     kLegacy = 1u << 15,          // class no longer registered by current libs (see README)
+    kDottedOnly = 1u << 16,      // like kDotted, and libs rejects the "[...]" form
 };
 
 constexpr FieldInfo make_field(std::string_view field_class, std::string_view name, FieldType type,
@@ -76,7 +77,8 @@ constexpr FieldInfo make_field(std::string_view field_class, std::string_view na
         .hidden = (flags & kTableOnly) != 0,
         .rhs_allowed = (flags & kNoRhs) == 0,
         .transformer_allowed = (flags & kNoTransformer) == 0,
-        .dotted_arg = (flags & kDotted) != 0,
+        .dotted_arg = (flags & (kDotted | kDottedOnly)) != 0,
+        .bracket_arg = mode != ArgMode::kNone && (flags & kDottedOnly) == 0,
         .suggested_output = (flags & kSuggested) != 0,
         .format = format,
         .provider = provider,

@@ -181,7 +181,7 @@ constexpr std::array kFields = {
       "events only)."),
     f("thread.cgroups", T::kString, kNoFlags, D::kNa,
       "Every cgroup the thread belongs to, as one string."),
-    f("thread.cgroup", T::kString, kArgRequired | kArgKey | kDotted, D::kNa,
+    f("thread.cgroup", T::kString, kArgRequired | kArgKey | kDottedOnly, D::kNa,
       "The thread's cgroup for one controller named after a dot, e.g. thread.cgroup.cpuacct."),
     f("proc.nthreads", T::kUint64, kNoFlags, D::kDec,
       "Number of live threads of the process, the leader included (if it is still alive)."),

@@ -75,6 +75,11 @@ TEST(fields_registry, UnknownNamesAreRejected) {
     EXPECT_EQ(find_field("proc.name[1]"), nullptr);
     EXPECT_EQ(find_field("proc.name.x"), nullptr);
     EXPECT_EQ(find_field("fd.name.foo"), nullptr);
+    // An argument in a form libs does not parse for that field.
+    EXPECT_EQ(find_field("evt.rawarg[0]"), nullptr);
+    EXPECT_EQ(find_field("evt.type.is[open]"), nullptr);
+    EXPECT_EQ(find_field("thread.cgroup[cpuacct]"), nullptr);
+    EXPECT_EQ(find_field("span.tag.x"), nullptr);
     // Malformed brackets.
     EXPECT_EQ(find_field("proc.aname[2"), nullptr);
     EXPECT_EQ(find_field("[2]"), nullptr);
@@ -253,8 +258,11 @@ TEST(fields_registry, TableInvariants) {
             EXPECT_NE(f.name.find('.'), std::string_view::npos) << f.name;
             // The argument rules are consistent.
             EXPECT_EQ(f.arg_mode == ArgMode::kNone, f.arg_kind == ArgKind::kNone) << f.name;
-            if (f.dotted_arg) {
+            if (f.dotted_arg || f.bracket_arg) {
                 EXPECT_NE(f.arg_mode, ArgMode::kNone) << f.name;
+            }
+            if (f.arg_mode != ArgMode::kNone) {
+                EXPECT_TRUE(f.dotted_arg || f.bracket_arg) << f.name;
             }
             // A field is usable somewhere.
             EXPECT_TRUE(f.filter_allowed || f.output_allowed) << f.name;

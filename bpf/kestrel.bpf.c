@@ -9,6 +9,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define KES_TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall (ia32 numbering) */
+#define KES_NR_IA32_EXECVE 11
 #define KES_O_CREAT_LNX 00000100
 #define KES_O_TMPFILE_LNX 020200000
 #define KES_FMODE_CREATED (1 << 20)
@@ -248,11 +249,83 @@ static __always_inline __u32 task_tty(struct task_struct *task)
 	return encode_dev(((__u32)major << 20) + (__u32)minor_start + (__u32)index);
 }
 
+/* Since 6.6 the inode keeps seconds and nanoseconds apart; since 6.13 (multigrain timestamps)
+ * bit 31 of i_ctime_nsec flags a queried ctime (I_CTIME_QUERIED) and must be masked out. */
+#define KES_NSEC_MASK 0x3fffffffU
+
+static __always_inline __u64 inode_ctime_ns(struct inode *ino)
+{
+	__s64 sec = BPF_CORE_READ(ino, i_ctime_sec);
+	__u32 nsec = BPF_CORE_READ(ino, i_ctime_nsec) & KES_NSEC_MASK;
+	return sec < 0 ? 0 : (__u64)sec * 1000000000ULL + nsec;
+}
+
+static __always_inline __u64 inode_mtime_ns(struct inode *ino)
+{
+	__s64 sec = BPF_CORE_READ(ino, i_mtime_sec);
+	__u32 nsec = BPF_CORE_READ(ino, i_mtime_nsec) & KES_NSEC_MASK;
+	return sec < 0 ? 0 : (__u64)sec * 1000000000ULL + nsec;
+}
+
 static __always_inline __u64 mm_counter(struct mm_struct *mm, int member)
 {
 	/* Since 6.2 rss_stat is an array of percpu_counter; .count is the folded value. */
 	__s64 v = BPF_CORE_READ(mm, rss_stat[member].count);
 	return v > 0 ? (__u64)v : 0;
+}
+
+#define KES_OVERLAYFS_SUPER_MAGIC 0x794c7630
+#define KES_SB_RDONLY 1
+#define KES_S_IMMUTABLE (1 << 3)
+#define KES_CAP_DAC_OVERRIDE 1
+
+/* Falco's execve flags (driver/modern_bpf extract__exe_writable / overlay / memfd), cheap forms:
+ * - EXE_FROM_MEMFD: the file is a memfd (pseudo dentry named "memfd:...").
+ * - EXE_UPPER_LAYER / EXE_LOWER_LAYER: on overlayfs, whether the inode has an upper dentry.
+ * - EXE_WRITABLE: the task could write the file: owner, mode bits for its fsuid/fsgid, or
+ *   CAP_DAC_OVERRIDE; not on a read-only or immutable file. Supplementary groups and user
+ *   namespace mappings are not consulted (Falco consults both). */
+static __always_inline __u32 exe_flags(struct task_struct *task, struct file *exe)
+{
+	__u32 flags = 0;
+	struct dentry *dentry = BPF_CORE_READ(exe, f_path.dentry);
+	struct inode *inode = BPF_CORE_READ(exe, f_inode);
+	if (!dentry || !inode)
+		return 0;
+
+	if (BPF_CORE_READ(dentry, d_parent) == dentry) {
+		char prefix[8] = {};
+		bpf_probe_read_kernel(prefix, 6, BPF_CORE_READ(dentry, d_name.name));
+		if (prefix[0] == 'm' && prefix[1] == 'e' && prefix[2] == 'm' && prefix[3] == 'f' &&
+		    prefix[4] == 'd' && prefix[5] == ':')
+			flags |= KES_EXE_FROM_MEMFD;
+	}
+
+	unsigned long magic = BPF_CORE_READ(dentry, d_sb, s_magic);
+	if (magic == KES_OVERLAYFS_SUPER_MAGIC && bpf_core_type_exists(struct ovl_inode)) {
+		struct inode *vfs_inode = BPF_CORE_READ(dentry, d_inode);
+		struct ovl_inode *oi = container_of(vfs_inode, struct ovl_inode, vfs_inode);
+		struct dentry *upper = BPF_CORE_READ(oi, __upperdentry);
+		if (upper && BPF_CORE_READ(upper, d_inode, i_ino) != 0)
+			flags |= KES_EXE_UPPER_LAYER;
+		else
+			flags |= KES_EXE_LOWER_LAYER;
+	}
+
+	__u16 mode = BPF_CORE_READ(inode, i_mode);
+	if ((BPF_CORE_READ(inode, i_sb, s_flags) & KES_SB_RDONLY) ||
+	    (BPF_CORE_READ(inode, i_flags) & KES_S_IMMUTABLE))
+		return flags;
+	__u32 i_uid = BPF_CORE_READ(inode, i_uid.val);
+	__u32 i_gid = BPF_CORE_READ(inode, i_gid.val);
+	__u32 fsuid = BPF_CORE_READ(task, cred, fsuid.val);
+	__u32 fsgid = BPF_CORE_READ(task, cred, fsgid.val);
+	__u64 caps = BPF_CORE_READ(task, cred, cap_effective.val);
+	if (fsuid == i_uid || (caps & (1ULL << KES_CAP_DAC_OVERRIDE)))
+		flags |= KES_EXE_WRITABLE;
+	else if (fsgid == i_gid ? (mode & 0020) : (mode & 0002))
+		flags |= KES_EXE_WRITABLE;
+	return flags;
 }
 
 static __always_inline void fill_exec(struct pt_regs *regs, long ret, __u16 evt)
@@ -278,9 +351,9 @@ static __always_inline void fill_exec(struct pt_regs *regs, long ret, __u16 evt)
 	rec_push_s64(&r, KES_P_EXECVE_RES, ret);
 	/* exe = argv[0], args = argv[1..] (NUL-separated, as laid out by the kernel). */
 	if (mm && arg_end > arg_start) {
-		__u32 before = r.off;
+		__u32 before = rec_off(&r);
 		rec_push_str(&r, KES_P_EXECVE_EXE, (const void *)arg_start, 1);
-		__u32 exe_len = r.off - before;
+		__u32 exe_len = rec_off(&r) - before;
 		if (arg_start + exe_len < arg_end)
 			rec_push_bytes(&r, KES_P_EXECVE_ARGS, (const void *)(arg_start + exe_len),
 				       arg_end - arg_start - exe_len, 1);
@@ -317,23 +390,19 @@ static __always_inline void fill_exec(struct pt_regs *regs, long ret, __u16 evt)
 	__u32 level = BPF_CORE_READ(pgrp, level);
 	rec_push_s64(&r, KES_P_EXECVE_VPGID, BPF_CORE_READ(pgrp, numbers[level].nr));
 	rec_push_u32(&r, KES_P_EXECVE_LOGINUID, BPF_CORE_READ(task, loginuid.val));
-	rec_push_u32(&r, KES_P_EXECVE_FLAGS, 0); /* exe flags: not computed yet */
+	struct file *exe = mm ? BPF_CORE_READ(mm, exe_file) : NULL;
+	rec_push_u32(&r, KES_P_EXECVE_FLAGS, exe ? exe_flags(task, exe) : 0);
 	/* Linux capability bits equal Falco's PPM_CAP_* bits (same positions). */
 	rec_push_u64(&r, KES_P_EXECVE_CAP_INHERITABLE,
 		     BPF_CORE_READ(task, cred, cap_inheritable.val));
 	rec_push_u64(&r, KES_P_EXECVE_CAP_PERMITTED, BPF_CORE_READ(task, cred, cap_permitted.val));
 	rec_push_u64(&r, KES_P_EXECVE_CAP_EFFECTIVE, BPF_CORE_READ(task, cred, cap_effective.val));
 
-	struct file *exe = mm ? BPF_CORE_READ(mm, exe_file) : NULL;
 	if (exe) {
 		struct inode *ino = BPF_CORE_READ(exe, f_inode);
 		rec_push_u64(&r, KES_P_EXECVE_EXE_INO, BPF_CORE_READ(ino, i_ino));
-		rec_push_u64(&r, KES_P_EXECVE_EXE_INO_CTIME,
-			     BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ULL +
-				 BPF_CORE_READ(ino, i_ctime_nsec));
-		rec_push_u64(&r, KES_P_EXECVE_EXE_INO_MTIME,
-			     BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ULL +
-				 BPF_CORE_READ(ino, i_mtime_nsec));
+		rec_push_u64(&r, KES_P_EXECVE_EXE_INO_CTIME, inode_ctime_ns(ino));
+		rec_push_u64(&r, KES_P_EXECVE_EXE_INO_MTIME, inode_mtime_ns(ino));
 	}
 	rec_push_u32(&r, KES_P_EXECVE_UID, BPF_CORE_READ(task, cred, euid.val));
 	if (exe)
@@ -364,28 +433,39 @@ int BPF_PROG(kes_sys_exit, struct pt_regs *regs, long ret)
 	__u32 nr = regs->orig_ax;
 	if (nr >= KES_SYSCALL_TABLE_SIZE)
 		return 0;
+	/* A successful exec of a 64-bit image rewrites orig_ax to __NR_execve
+	 * (set_personality_64bit: "pretend that this comes from a 64bit execve"), so a successful
+	 * execveat arrives here as execve, as it does in Falco's drivers. */
 	__u16 *evt = bpf_map_lookup_elem(&interesting, &nr);
-	if (!evt || *evt == 0)
+	__u16 id = evt ? *evt : 0;
+	if (id == 0 && nr != KES_NR_IA32_EXECVE)
 		return 0;
 	if ((bpf_get_current_pid_tgid() >> 32) == kestrel_tgid)
 		return 0;
-	/* 32-bit tasks use another syscall numbering: not supported yet, never misread. */
+	/* 32-bit syscalls use another numbering: not supported yet, never misread. One exception:
+	 * a successful exec of a 32-bit image leaves TS_COMPAT set and orig_ax rewritten to
+	 * __NR_ia32_execve (set_personality_ia32), and must not go unseen. */
 	struct task_struct *task = bpf_get_current_task_btf();
-	if (task->thread_info.status & KES_TS_COMPAT)
+	if (task->thread_info.status & KES_TS_COMPAT) {
+		if (nr != KES_NR_IA32_EXECVE || ret != 0)
+			return 0;
+		id = KES_EVT_EXECVE;
+	} else if (id == 0) {
 		return 0;
+	}
 
-	switch (*evt) {
+	switch (id) {
 	case KES_EVT_OPEN:
 	case KES_EVT_OPENAT:
 	case KES_EVT_OPENAT2:
-		fill_open(regs, ret, *evt);
+		fill_open(regs, ret, id);
 		break;
 	case KES_EVT_CONNECT:
 		fill_connect(regs, ret);
 		break;
 	case KES_EVT_EXECVE:
 	case KES_EVT_EXECVEAT:
-		fill_exec(regs, ret, *evt);
+		fill_exec(regs, ret, id);
 		break;
 	default:
 		break;

@@ -30,6 +30,9 @@ struct {
  * record may be in flight on the same CPU). A plain ARRAY indexed by CPU: a PERCPU_ARRAY value
  * cannot exceed 32 KiB. Userspace sets max_entries to 2 * ncpus. */
 struct kes_scratch {
+	__u32 off;   /* next free byte of rec[] (struct rec) */
+	__u16 flags; /* header flags of the record under construction */
+	__u16 pad;
 	__u8 rec[KES_REC_LIMIT + KES_STR_MAX];
 	__u8 path[KES_PATH_MAX + KES_NAME_MAX];
 };

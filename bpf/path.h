@@ -28,23 +28,30 @@ static long path_walk_step(__u32 i, void *arg)
 
 	struct dentry *d = w->dentry;
 	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	int last = 0;
 	if (d == w->mnt_root || d == parent) {
-		if (d != w->mnt_root)
-			return 1; /* a dentry outside any mount tree (pseudo or disconnected) */
-		struct mount *m = w->mnt;
-		struct mount *mp = BPF_CORE_READ(m, mnt_parent);
-		if (mp == m || !mp)
-			return 1; /* the root of the mount namespace */
-		w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
-		w->mnt = mp;
-		w->mnt_root = BPF_CORE_READ(mp, mnt.mnt_root);
-		return 0;
+		if (d != w->mnt_root) {
+			/* A dentry outside any mount tree (memfd, pipe, disconnected): its own name
+			 * is all there is ("/memfd:x"); Falco's d_path adds " (deleted)" too. */
+			last = 1;
+		} else {
+			struct mount *m = w->mnt;
+			struct mount *mp = BPF_CORE_READ(m, mnt_parent);
+			if (mp == m || !mp)
+				return 1; /* the root of the mount namespace */
+			w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
+			w->mnt = mp;
+			w->mnt_root = BPF_CORE_READ(mp, mnt.mnt_root);
+			return 0;
+		}
 	}
 
 	__u32 len = BPF_CORE_READ(d, d_name.len);
 	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
 	if (len >= KES_NAME_MAX)
 		len = KES_NAME_MAX - 1;
+	if (len == 0)
+		return 1;
 	__u32 need = len + 1;
 	__u32 pos = w->pos;
 	if (need > pos) {
@@ -58,7 +65,7 @@ static long path_walk_step(__u32 i, void *arg)
 	s->path[pos & (KES_PATH_MAX - 1)] = '/';
 	w->pos = pos;
 	w->dentry = parent;
-	return 0;
+	return last;
 }
 
 /* Pushes the absolute path of (vfsmnt, dentry) as parameter idx. */

@@ -376,9 +376,14 @@ TEST_F(ProbeTest, ExecveSuccess) {
     EXPECT_EQ(e.param_uint(KES_P_EXECVE_EXE_INO_MTIME),
               static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
                   static_cast<uint64_t>(st.st_mtim.tv_nsec));
+    EXPECT_EQ(e.param_uint(KES_P_EXECVE_EXE_INO_CTIME),
+              static_cast<uint64_t>(st.st_ctim.tv_sec) * 1000000000ull +
+                  static_cast<uint64_t>(st.st_ctim.tv_nsec));
     EXPECT_GT(e.param_uint(KES_P_EXECVE_FDLIMIT), 0u);
     EXPECT_GT(e.param_uint(KES_P_EXECVE_VM_SIZE), 0u);
     EXPECT_NE(e.param_uint(KES_P_EXECVE_CAP_EFFECTIVE), 0u); // root
+    // Root may write any file of a writable file system; not a memfd.
+    EXPECT_EQ(e.param_uint(KES_P_EXECVE_FLAGS) & KES_EXE_FROM_MEMFD, 0u);
     EXPECT_FALSE(e.truncated());
 
     auto exits = of_type(run, KES_EVT_PROCEXIT);
@@ -386,6 +391,60 @@ TEST_F(ProbeTest, ExecveSuccess) {
     EXPECT_EQ(exits[0].param_int64(KES_P_PROCEXIT_STATUS), 0);
     EXPECT_EQ(exits[0].comm(), "true");
     ::rmdir(dir.c_str());
+}
+
+TEST_F(ProbeTest, ExecFromMemfd) {
+    // fexecve(memfd) is execveat(fd, "", argv, envp, AT_EMPTY_PATH). A successful exec of a
+    // 64-bit image rewrites orig_ax to __NR_execve (set_personality_64bit), so it is reported
+    // as execve, as Falco's drivers do; the kernel's filename is "/dev/fd/<fd>".
+    auto run = run_child([&](Report&) {
+        int src = ::open("/bin/true", O_RDONLY | O_CLOEXEC);
+        int mfd = static_cast<int>(::syscall(SYS_memfd_create, "kestrel-true", 0));
+        char buf[65536];
+        ssize_t n;
+        while ((n = ::read(src, buf, sizeof(buf))) > 0) {
+            if (::write(mfd, buf, static_cast<size_t>(n)) != n) {
+                return 92;
+            }
+        }
+        char* const argv[] = {const_cast<char*>("memtrue"), const_cast<char*>("x"), nullptr};
+        char* const envp[] = {nullptr};
+        if (mfd != 5) {
+            ::dup2(mfd, 5);
+        }
+        ::syscall(SYS_execveat, 5, "", argv, envp, AT_EMPTY_PATH);
+        return 93;
+    });
+    ASSERT_TRUE(WIFEXITED(run.status));
+    ASSERT_EQ(WEXITSTATUS(run.status), 0);
+    auto execs = of_type(run, KES_EVT_EXECVE);
+    ASSERT_EQ(execs.size(), 1u);
+    const auto& e = execs[0];
+    EXPECT_EQ(e.param_int64(KES_P_EXECVE_RES), 0);
+    EXPECT_EQ(e.param_string(KES_P_EXECVE_EXE), "memtrue");
+    EXPECT_EQ(bytes_of(e.param(KES_P_EXECVE_ARGS)), std::string("x\0", 2));
+    EXPECT_NE(e.param_uint(KES_P_EXECVE_FLAGS) & KES_EXE_FROM_MEMFD, 0u);
+    EXPECT_EQ(e.param_string(KES_P_EXECVE_TRUSTED_EXEPATH), "/memfd:kestrel-true");
+    EXPECT_EQ(e.param_string(KES_P_EXECVE_FILENAME), "/dev/fd/5");
+    EXPECT_EQ(e.param_int64(KES_P_EXECVE_PTID), ::getpid());
+}
+
+TEST_F(ProbeTest, ExecveatFailure) {
+    // A failed execveat keeps its syscall number: reported as execveat, without `filename`.
+    auto run = run_child([&](Report& r) {
+        char* const argv[] = {const_cast<char*>("program"), nullptr};
+        char* const envp[] = {nullptr};
+        r.v[0] = ::syscall(SYS_execveat, AT_FDCWD, "/nonexistent-kestrel/program", argv, envp, 0);
+        r.v[1] = errno;
+        return 0;
+    });
+    EXPECT_EQ(run.report.v[1], ENOENT);
+    auto execs = of_type(run, KES_EVT_EXECVEAT);
+    ASSERT_EQ(execs.size(), 1u);
+    EXPECT_EQ(execs[0].param_count(), static_cast<size_t>(KES_EXECVEAT_NPARAMS));
+    EXPECT_EQ(execs[0].param_int64(KES_P_EXECVEAT_RES), -ENOENT);
+    EXPECT_EQ(execs[0].param_int64(KES_P_EXECVEAT_PID), run.pid);
+    EXPECT_EQ(execs[0].param_int64(KES_P_EXECVEAT_PTID), ::getpid());
 }
 
 TEST_F(ProbeTest, ExecveFailure) {

@@ -29,7 +29,61 @@ enum kes_event_type {
 	KES_EVT_OPENAT2 = 5,
 	KES_EVT_CONNECT = 6,
 	KES_EVT_PROCEXIT = 7,
-	KES_EVT_MAX = 8,
+	KES_EVT_CLONE = 8,
+	KES_EVT_CLONE3 = 9,
+	KES_EVT_FORK = 10,
+	KES_EVT_VFORK = 11,
+	KES_EVT_CLOSE = 12,
+	KES_EVT_SOCKET = 13,
+	KES_EVT_BIND = 14,
+	KES_EVT_LISTEN = 15,
+	KES_EVT_ACCEPT = 16,
+	KES_EVT_ACCEPT4 = 17,
+	KES_EVT_SENDTO = 18,
+	KES_EVT_SENDMSG = 19,
+	KES_EVT_RECVFROM = 20,
+	KES_EVT_RECVMSG = 21,
+	KES_EVT_CREAT = 22,
+	KES_EVT_OPEN_BY_HANDLE_AT = 23,
+	KES_EVT_RENAME = 24,
+	KES_EVT_RENAMEAT = 25,
+	KES_EVT_RENAMEAT2 = 26,
+	KES_EVT_UNLINK = 27,
+	KES_EVT_UNLINKAT = 28,
+	KES_EVT_RMDIR = 29,
+	KES_EVT_MKDIR = 30,
+	KES_EVT_MKDIRAT = 31,
+	KES_EVT_CHMOD = 32,
+	KES_EVT_FCHMOD = 33,
+	KES_EVT_FCHMODAT = 34,
+	KES_EVT_SYMLINK = 35,
+	KES_EVT_SYMLINKAT = 36,
+	KES_EVT_LINK = 37,
+	KES_EVT_LINKAT = 38,
+	KES_EVT_PTRACE = 39,
+	KES_EVT_INIT_MODULE = 40,
+	KES_EVT_FINIT_MODULE = 41,
+	KES_EVT_DUP = 42,
+	KES_EVT_DUP2 = 43,
+	KES_EVT_DUP3 = 44,
+	KES_EVT_SETNS = 45,
+	KES_EVT_UNSHARE = 46,
+	KES_EVT_SETUID = 47,
+	KES_EVT_SETGID = 48,
+	KES_EVT_SETRESUID = 49,
+	KES_EVT_CAPSET = 50,
+	KES_EVT_BPF = 51,
+	KES_EVT_USERFAULTFD = 52,
+	KES_EVT_MEMFD_CREATE = 53,
+	KES_EVT_MOUNT = 54,
+	KES_EVT_CHDIR = 55,
+	KES_EVT_PIPE = 56,
+	KES_EVT_SOCKETPAIR = 57,
+	KES_EVT_PRCTL = 58,
+	KES_EVT_FCNTL = 59,
+	KES_EVT_MPROTECT = 60,
+	KES_EVT_KILL = 61,
+	KES_EVT_MAX = 62,
 };
 
 /* Parameter types; encodings in schema/README.md. */
@@ -214,6 +268,552 @@ enum kes_procexit_param {
 	KES_P_PROCEXIT_REAPER_TID = 4, /* pid */
 };
 
+/* clone (8): a thread or process was created (emitted at exit, in the parent and in the child) */
+#define KES_CLONE_NPARAMS 21
+enum kes_clone_param {
+	KES_P_CLONE_RES = 0, /* pid */
+	KES_P_CLONE_EXE = 1, /* charbuf */
+	KES_P_CLONE_ARGS = 2, /* bytebuf */
+	KES_P_CLONE_TID = 3, /* pid */
+	KES_P_CLONE_PID = 4, /* pid */
+	KES_P_CLONE_PTID = 5, /* pid */
+	KES_P_CLONE_CWD = 6, /* charbuf */
+	KES_P_CLONE_FDLIMIT = 7, /* int64 */
+	KES_P_CLONE_PGFT_MAJ = 8, /* uint64 */
+	KES_P_CLONE_PGFT_MIN = 9, /* uint64 */
+	KES_P_CLONE_VM_SIZE = 10, /* uint32 */
+	KES_P_CLONE_VM_RSS = 11, /* uint32 */
+	KES_P_CLONE_VM_SWAP = 12, /* uint32 */
+	KES_P_CLONE_COMM = 13, /* charbuf */
+	KES_P_CLONE_CGROUPS = 14, /* bytebuf */
+	KES_P_CLONE_FLAGS = 15, /* flags32 */
+	KES_P_CLONE_UID = 16, /* uint32 */
+	KES_P_CLONE_GID = 17, /* uint32 */
+	KES_P_CLONE_VTID = 18, /* pid */
+	KES_P_CLONE_VPID = 19, /* pid */
+	KES_P_CLONE_PIDNS_INIT_START_TS = 20, /* uint64 */
+};
+
+/* clone3 (9): a thread or process was created with clone3(2) */
+#define KES_CLONE3_NPARAMS 21
+enum kes_clone3_param {
+	KES_P_CLONE3_RES = 0, /* pid */
+	KES_P_CLONE3_EXE = 1, /* charbuf */
+	KES_P_CLONE3_ARGS = 2, /* bytebuf */
+	KES_P_CLONE3_TID = 3, /* pid */
+	KES_P_CLONE3_PID = 4, /* pid */
+	KES_P_CLONE3_PTID = 5, /* pid */
+	KES_P_CLONE3_CWD = 6, /* charbuf */
+	KES_P_CLONE3_FDLIMIT = 7, /* int64 */
+	KES_P_CLONE3_PGFT_MAJ = 8, /* uint64 */
+	KES_P_CLONE3_PGFT_MIN = 9, /* uint64 */
+	KES_P_CLONE3_VM_SIZE = 10, /* uint32 */
+	KES_P_CLONE3_VM_RSS = 11, /* uint32 */
+	KES_P_CLONE3_VM_SWAP = 12, /* uint32 */
+	KES_P_CLONE3_COMM = 13, /* charbuf */
+	KES_P_CLONE3_CGROUPS = 14, /* bytebuf */
+	KES_P_CLONE3_FLAGS = 15, /* flags32 */
+	KES_P_CLONE3_UID = 16, /* uint32 */
+	KES_P_CLONE3_GID = 17, /* uint32 */
+	KES_P_CLONE3_VTID = 18, /* pid */
+	KES_P_CLONE3_VPID = 19, /* pid */
+	KES_P_CLONE3_PIDNS_INIT_START_TS = 20, /* uint64 */
+};
+
+/* fork (10): a process was created with fork(2) */
+#define KES_FORK_NPARAMS 21
+enum kes_fork_param {
+	KES_P_FORK_RES = 0, /* pid */
+	KES_P_FORK_EXE = 1, /* charbuf */
+	KES_P_FORK_ARGS = 2, /* bytebuf */
+	KES_P_FORK_TID = 3, /* pid */
+	KES_P_FORK_PID = 4, /* pid */
+	KES_P_FORK_PTID = 5, /* pid */
+	KES_P_FORK_CWD = 6, /* charbuf */
+	KES_P_FORK_FDLIMIT = 7, /* int64 */
+	KES_P_FORK_PGFT_MAJ = 8, /* uint64 */
+	KES_P_FORK_PGFT_MIN = 9, /* uint64 */
+	KES_P_FORK_VM_SIZE = 10, /* uint32 */
+	KES_P_FORK_VM_RSS = 11, /* uint32 */
+	KES_P_FORK_VM_SWAP = 12, /* uint32 */
+	KES_P_FORK_COMM = 13, /* charbuf */
+	KES_P_FORK_CGROUPS = 14, /* bytebuf */
+	KES_P_FORK_FLAGS = 15, /* flags32 */
+	KES_P_FORK_UID = 16, /* uint32 */
+	KES_P_FORK_GID = 17, /* uint32 */
+	KES_P_FORK_VTID = 18, /* pid */
+	KES_P_FORK_VPID = 19, /* pid */
+	KES_P_FORK_PIDNS_INIT_START_TS = 20, /* uint64 */
+};
+
+/* vfork (11): a process was created with vfork(2) */
+#define KES_VFORK_NPARAMS 21
+enum kes_vfork_param {
+	KES_P_VFORK_RES = 0, /* pid */
+	KES_P_VFORK_EXE = 1, /* charbuf */
+	KES_P_VFORK_ARGS = 2, /* bytebuf */
+	KES_P_VFORK_TID = 3, /* pid */
+	KES_P_VFORK_PID = 4, /* pid */
+	KES_P_VFORK_PTID = 5, /* pid */
+	KES_P_VFORK_CWD = 6, /* charbuf */
+	KES_P_VFORK_FDLIMIT = 7, /* int64 */
+	KES_P_VFORK_PGFT_MAJ = 8, /* uint64 */
+	KES_P_VFORK_PGFT_MIN = 9, /* uint64 */
+	KES_P_VFORK_VM_SIZE = 10, /* uint32 */
+	KES_P_VFORK_VM_RSS = 11, /* uint32 */
+	KES_P_VFORK_VM_SWAP = 12, /* uint32 */
+	KES_P_VFORK_COMM = 13, /* charbuf */
+	KES_P_VFORK_CGROUPS = 14, /* bytebuf */
+	KES_P_VFORK_FLAGS = 15, /* flags32 */
+	KES_P_VFORK_UID = 16, /* uint32 */
+	KES_P_VFORK_GID = 17, /* uint32 */
+	KES_P_VFORK_VTID = 18, /* pid */
+	KES_P_VFORK_VPID = 19, /* pid */
+	KES_P_VFORK_PIDNS_INIT_START_TS = 20, /* uint64 */
+};
+
+/* close (12): a file descriptor was closed */
+#define KES_CLOSE_NPARAMS 2
+enum kes_close_param {
+	KES_P_CLOSE_RES = 0, /* errno */
+	KES_P_CLOSE_FD = 1, /* fd */
+};
+
+/* socket (13): a socket was created */
+#define KES_SOCKET_NPARAMS 5
+enum kes_socket_param {
+	KES_P_SOCKET_FD = 0, /* fd */
+	KES_P_SOCKET_DOMAIN = 1, /* enumflags32 */
+	KES_P_SOCKET_TYPE = 2, /* uint32 */
+	KES_P_SOCKET_PROTO = 3, /* uint32 */
+	KES_P_SOCKET_FLAGS = 4, /* flags32 */
+};
+
+/* bind (14): a socket was bound to a local address */
+#define KES_BIND_NPARAMS 3
+enum kes_bind_param {
+	KES_P_BIND_RES = 0, /* errno */
+	KES_P_BIND_ADDR = 1, /* sockaddr */
+	KES_P_BIND_FD = 2, /* fd */
+};
+
+/* listen (15): a socket started listening for connections */
+#define KES_LISTEN_NPARAMS 3
+enum kes_listen_param {
+	KES_P_LISTEN_RES = 0, /* errno */
+	KES_P_LISTEN_FD = 1, /* fd */
+	KES_P_LISTEN_BACKLOG = 2, /* int32 */
+};
+
+/* accept (16): a connection was accepted */
+#define KES_ACCEPT_NPARAMS 5
+enum kes_accept_param {
+	KES_P_ACCEPT_FD = 0, /* fd */
+	KES_P_ACCEPT_TUPLE = 1, /* socktuple */
+	KES_P_ACCEPT_QUEUEPCT = 2, /* uint8 */
+	KES_P_ACCEPT_QUEUELEN = 3, /* uint32 */
+	KES_P_ACCEPT_QUEUEMAX = 4, /* uint32 */
+};
+
+/* accept4 (17): a connection was accepted with accept4(2) */
+#define KES_ACCEPT4_NPARAMS 6
+enum kes_accept4_param {
+	KES_P_ACCEPT4_FD = 0, /* fd */
+	KES_P_ACCEPT4_TUPLE = 1, /* socktuple */
+	KES_P_ACCEPT4_QUEUEPCT = 2, /* uint8 */
+	KES_P_ACCEPT4_QUEUELEN = 3, /* uint32 */
+	KES_P_ACCEPT4_QUEUEMAX = 4, /* uint32 */
+	KES_P_ACCEPT4_FLAGS = 5, /* int32 */
+};
+
+/* sendto (18): data was sent on a socket */
+#define KES_SENDTO_NPARAMS 5
+enum kes_sendto_param {
+	KES_P_SENDTO_RES = 0, /* errno */
+	KES_P_SENDTO_DATA = 1, /* bytebuf */
+	KES_P_SENDTO_FD = 2, /* fd */
+	KES_P_SENDTO_SIZE = 3, /* uint32 */
+	KES_P_SENDTO_TUPLE = 4, /* socktuple */
+};
+
+/* sendmsg (19): a message was sent on a socket */
+#define KES_SENDMSG_NPARAMS 5
+enum kes_sendmsg_param {
+	KES_P_SENDMSG_RES = 0, /* errno */
+	KES_P_SENDMSG_DATA = 1, /* bytebuf */
+	KES_P_SENDMSG_FD = 2, /* fd */
+	KES_P_SENDMSG_SIZE = 3, /* uint32 */
+	KES_P_SENDMSG_TUPLE = 4, /* socktuple */
+};
+
+/* recvfrom (20): data was received on a socket */
+#define KES_RECVFROM_NPARAMS 5
+enum kes_recvfrom_param {
+	KES_P_RECVFROM_RES = 0, /* errno */
+	KES_P_RECVFROM_DATA = 1, /* bytebuf */
+	KES_P_RECVFROM_TUPLE = 2, /* socktuple */
+	KES_P_RECVFROM_FD = 3, /* fd */
+	KES_P_RECVFROM_SIZE = 4, /* uint32 */
+};
+
+/* recvmsg (21): a message was received on a socket */
+#define KES_RECVMSG_NPARAMS 6
+enum kes_recvmsg_param {
+	KES_P_RECVMSG_RES = 0, /* errno */
+	KES_P_RECVMSG_SIZE = 1, /* uint32 */
+	KES_P_RECVMSG_DATA = 2, /* bytebuf */
+	KES_P_RECVMSG_TUPLE = 3, /* socktuple */
+	KES_P_RECVMSG_MSGCONTROL = 4, /* bytebuf */
+	KES_P_RECVMSG_FD = 5, /* fd */
+};
+
+/* creat (22): a file was created with creat(2) */
+#define KES_CREAT_NPARAMS 6
+enum kes_creat_param {
+	KES_P_CREAT_FD = 0, /* fd */
+	KES_P_CREAT_NAME = 1, /* fspath */
+	KES_P_CREAT_MODE = 2, /* uint32 */
+	KES_P_CREAT_DEV = 3, /* uint32 */
+	KES_P_CREAT_INO = 4, /* uint64 */
+	KES_P_CREAT_CREAT_FLAGS = 5, /* flags16 */
+};
+
+/* open_by_handle_at (23): a file was opened from a file handle */
+#define KES_OPEN_BY_HANDLE_AT_NPARAMS 6
+enum kes_open_by_handle_at_param {
+	KES_P_OPEN_BY_HANDLE_AT_FD = 0, /* fd */
+	KES_P_OPEN_BY_HANDLE_AT_MOUNTFD = 1, /* fd */
+	KES_P_OPEN_BY_HANDLE_AT_FLAGS = 2, /* flags32 */
+	KES_P_OPEN_BY_HANDLE_AT_PATH = 3, /* fspath */
+	KES_P_OPEN_BY_HANDLE_AT_DEV = 4, /* uint32 */
+	KES_P_OPEN_BY_HANDLE_AT_INO = 5, /* uint64 */
+};
+
+/* rename (24): a file was renamed */
+#define KES_RENAME_NPARAMS 3
+enum kes_rename_param {
+	KES_P_RENAME_RES = 0, /* errno */
+	KES_P_RENAME_OLDPATH = 1, /* fspath */
+	KES_P_RENAME_NEWPATH = 2, /* fspath */
+};
+
+/* renameat (25): a file was renamed relative to directory fds */
+#define KES_RENAMEAT_NPARAMS 5
+enum kes_renameat_param {
+	KES_P_RENAMEAT_RES = 0, /* errno */
+	KES_P_RENAMEAT_OLDDIRFD = 1, /* fd */
+	KES_P_RENAMEAT_OLDPATH = 2, /* fsrelpath */
+	KES_P_RENAMEAT_NEWDIRFD = 3, /* fd */
+	KES_P_RENAMEAT_NEWPATH = 4, /* fsrelpath */
+};
+
+/* renameat2 (26): a file was renamed with renameat2(2) */
+#define KES_RENAMEAT2_NPARAMS 6
+enum kes_renameat2_param {
+	KES_P_RENAMEAT2_RES = 0, /* errno */
+	KES_P_RENAMEAT2_OLDDIRFD = 1, /* fd */
+	KES_P_RENAMEAT2_OLDPATH = 2, /* fsrelpath */
+	KES_P_RENAMEAT2_NEWDIRFD = 3, /* fd */
+	KES_P_RENAMEAT2_NEWPATH = 4, /* fsrelpath */
+	KES_P_RENAMEAT2_FLAGS = 5, /* flags32 */
+};
+
+/* unlink (27): a file was removed */
+#define KES_UNLINK_NPARAMS 2
+enum kes_unlink_param {
+	KES_P_UNLINK_RES = 0, /* errno */
+	KES_P_UNLINK_PATH = 1, /* fspath */
+};
+
+/* unlinkat (28): a file or directory was removed relative to a directory fd */
+#define KES_UNLINKAT_NPARAMS 4
+enum kes_unlinkat_param {
+	KES_P_UNLINKAT_RES = 0, /* errno */
+	KES_P_UNLINKAT_DIRFD = 1, /* fd */
+	KES_P_UNLINKAT_NAME = 2, /* fsrelpath */
+	KES_P_UNLINKAT_FLAGS = 3, /* flags32 */
+};
+
+/* rmdir (29): a directory was removed */
+#define KES_RMDIR_NPARAMS 2
+enum kes_rmdir_param {
+	KES_P_RMDIR_RES = 0, /* errno */
+	KES_P_RMDIR_PATH = 1, /* fspath */
+};
+
+/* mkdir (30): a directory was created */
+#define KES_MKDIR_NPARAMS 3
+enum kes_mkdir_param {
+	KES_P_MKDIR_RES = 0, /* errno */
+	KES_P_MKDIR_PATH = 1, /* fspath */
+	KES_P_MKDIR_MODE = 2, /* uint32 */
+};
+
+/* mkdirat (31): a directory was created relative to a directory fd */
+#define KES_MKDIRAT_NPARAMS 4
+enum kes_mkdirat_param {
+	KES_P_MKDIRAT_RES = 0, /* errno */
+	KES_P_MKDIRAT_DIRFD = 1, /* fd */
+	KES_P_MKDIRAT_PATH = 2, /* fsrelpath */
+	KES_P_MKDIRAT_MODE = 3, /* uint32 */
+};
+
+/* chmod (32): a file's mode was changed */
+#define KES_CHMOD_NPARAMS 3
+enum kes_chmod_param {
+	KES_P_CHMOD_RES = 0, /* errno */
+	KES_P_CHMOD_FILENAME = 1, /* fspath */
+	KES_P_CHMOD_MODE = 2, /* mode */
+};
+
+/* fchmod (33): an open file's mode was changed */
+#define KES_FCHMOD_NPARAMS 3
+enum kes_fchmod_param {
+	KES_P_FCHMOD_RES = 0, /* errno */
+	KES_P_FCHMOD_FD = 1, /* fd */
+	KES_P_FCHMOD_MODE = 2, /* mode */
+};
+
+/* fchmodat (34): a file's mode was changed relative to a directory fd */
+#define KES_FCHMODAT_NPARAMS 4
+enum kes_fchmodat_param {
+	KES_P_FCHMODAT_RES = 0, /* errno */
+	KES_P_FCHMODAT_DIRFD = 1, /* fd */
+	KES_P_FCHMODAT_FILENAME = 2, /* fsrelpath */
+	KES_P_FCHMODAT_MODE = 3, /* mode */
+};
+
+/* symlink (35): a symbolic link was created */
+#define KES_SYMLINK_NPARAMS 3
+enum kes_symlink_param {
+	KES_P_SYMLINK_RES = 0, /* errno */
+	KES_P_SYMLINK_TARGET = 1, /* charbuf */
+	KES_P_SYMLINK_LINKPATH = 2, /* fspath */
+};
+
+/* symlinkat (36): a symbolic link was created relative to a directory fd */
+#define KES_SYMLINKAT_NPARAMS 4
+enum kes_symlinkat_param {
+	KES_P_SYMLINKAT_RES = 0, /* errno */
+	KES_P_SYMLINKAT_TARGET = 1, /* charbuf */
+	KES_P_SYMLINKAT_LINKDIRFD = 2, /* fd */
+	KES_P_SYMLINKAT_LINKPATH = 3, /* fsrelpath */
+};
+
+/* link (37): a hard link was created */
+#define KES_LINK_NPARAMS 3
+enum kes_link_param {
+	KES_P_LINK_RES = 0, /* errno */
+	KES_P_LINK_OLDPATH = 1, /* fspath */
+	KES_P_LINK_NEWPATH = 2, /* fspath */
+};
+
+/* linkat (38): a hard link was created relative to directory fds */
+#define KES_LINKAT_NPARAMS 6
+enum kes_linkat_param {
+	KES_P_LINKAT_RES = 0, /* errno */
+	KES_P_LINKAT_OLDDIR = 1, /* fd */
+	KES_P_LINKAT_OLDPATH = 2, /* fsrelpath */
+	KES_P_LINKAT_NEWDIR = 3, /* fd */
+	KES_P_LINKAT_NEWPATH = 4, /* fsrelpath */
+	KES_P_LINKAT_FLAGS = 5, /* flags32 */
+};
+
+/* ptrace (39): a process was traced or its memory or registers accessed */
+#define KES_PTRACE_NPARAMS 5
+enum kes_ptrace_param {
+	KES_P_PTRACE_RES = 0, /* errno */
+	KES_P_PTRACE_ADDR = 1, /* uint64 */
+	KES_P_PTRACE_DATA = 2, /* uint64 */
+	KES_P_PTRACE_REQUEST = 3, /* enumflags16 */
+	KES_P_PTRACE_PID = 4, /* pid */
+};
+
+/* init_module (40): a kernel module was loaded from memory */
+#define KES_INIT_MODULE_NPARAMS 4
+enum kes_init_module_param {
+	KES_P_INIT_MODULE_RES = 0, /* errno */
+	KES_P_INIT_MODULE_IMG = 1, /* bytebuf */
+	KES_P_INIT_MODULE_LENGTH = 2, /* uint64 */
+	KES_P_INIT_MODULE_UARGS = 3, /* charbuf */
+};
+
+/* finit_module (41): a kernel module was loaded from a file descriptor */
+#define KES_FINIT_MODULE_NPARAMS 4
+enum kes_finit_module_param {
+	KES_P_FINIT_MODULE_RES = 0, /* errno */
+	KES_P_FINIT_MODULE_FD = 1, /* fd */
+	KES_P_FINIT_MODULE_UARGS = 2, /* charbuf */
+	KES_P_FINIT_MODULE_FLAGS = 3, /* flags32 */
+};
+
+/* dup (42): a file descriptor was duplicated */
+#define KES_DUP_NPARAMS 2
+enum kes_dup_param {
+	KES_P_DUP_RES = 0, /* fd */
+	KES_P_DUP_OLDFD = 1, /* fd */
+};
+
+/* dup2 (43): a file descriptor was duplicated onto another */
+#define KES_DUP2_NPARAMS 3
+enum kes_dup2_param {
+	KES_P_DUP2_RES = 0, /* fd */
+	KES_P_DUP2_OLDFD = 1, /* fd */
+	KES_P_DUP2_NEWFD = 2, /* fd */
+};
+
+/* dup3 (44): a file descriptor was duplicated onto another, with flags */
+#define KES_DUP3_NPARAMS 4
+enum kes_dup3_param {
+	KES_P_DUP3_RES = 0, /* fd */
+	KES_P_DUP3_OLDFD = 1, /* fd */
+	KES_P_DUP3_NEWFD = 2, /* fd */
+	KES_P_DUP3_FLAGS = 3, /* flags32 */
+};
+
+/* setns (45): a thread joined a namespace */
+#define KES_SETNS_NPARAMS 3
+enum kes_setns_param {
+	KES_P_SETNS_RES = 0, /* errno */
+	KES_P_SETNS_FD = 1, /* fd */
+	KES_P_SETNS_NSTYPE = 2, /* flags32 */
+};
+
+/* unshare (46): a thread left shared namespaces or resources */
+#define KES_UNSHARE_NPARAMS 2
+enum kes_unshare_param {
+	KES_P_UNSHARE_RES = 0, /* errno */
+	KES_P_UNSHARE_FLAGS = 1, /* flags32 */
+};
+
+/* setuid (47): a process changed its user id */
+#define KES_SETUID_NPARAMS 2
+enum kes_setuid_param {
+	KES_P_SETUID_RES = 0, /* errno */
+	KES_P_SETUID_UID = 1, /* uid */
+};
+
+/* setgid (48): a process changed its group id */
+#define KES_SETGID_NPARAMS 2
+enum kes_setgid_param {
+	KES_P_SETGID_RES = 0, /* errno */
+	KES_P_SETGID_GID = 1, /* gid */
+};
+
+/* setresuid (49): a process changed its real, effective and saved user ids */
+#define KES_SETRESUID_NPARAMS 4
+enum kes_setresuid_param {
+	KES_P_SETRESUID_RES = 0, /* errno */
+	KES_P_SETRESUID_RUID = 1, /* uid */
+	KES_P_SETRESUID_EUID = 2, /* uid */
+	KES_P_SETRESUID_SUID = 3, /* uid */
+};
+
+/* capset (50): a thread changed its capabilities */
+#define KES_CAPSET_NPARAMS 4
+enum kes_capset_param {
+	KES_P_CAPSET_RES = 0, /* errno */
+	KES_P_CAPSET_CAP_INHERITABLE = 1, /* uint64 */
+	KES_P_CAPSET_CAP_PERMITTED = 2, /* uint64 */
+	KES_P_CAPSET_CAP_EFFECTIVE = 3, /* uint64 */
+};
+
+/* bpf (51): the bpf(2) syscall was used */
+#define KES_BPF_NPARAMS 2
+enum kes_bpf_param {
+	KES_P_BPF_FD = 0, /* fd */
+	KES_P_BPF_CMD = 1, /* enumflags32 */
+};
+
+/* userfaultfd (52): a userfaultfd was created */
+#define KES_USERFAULTFD_NPARAMS 2
+enum kes_userfaultfd_param {
+	KES_P_USERFAULTFD_RES = 0, /* errno */
+	KES_P_USERFAULTFD_FLAGS = 1, /* flags32 */
+};
+
+/* memfd_create (53): an anonymous memory-backed file was created */
+#define KES_MEMFD_CREATE_NPARAMS 3
+enum kes_memfd_create_param {
+	KES_P_MEMFD_CREATE_FD = 0, /* fd */
+	KES_P_MEMFD_CREATE_NAME = 1, /* charbuf */
+	KES_P_MEMFD_CREATE_FLAGS = 2, /* flags32 */
+};
+
+/* mount (54): a filesystem was mounted */
+#define KES_MOUNT_NPARAMS 5
+enum kes_mount_param {
+	KES_P_MOUNT_RES = 0, /* errno */
+	KES_P_MOUNT_DEV = 1, /* charbuf */
+	KES_P_MOUNT_DIR = 2, /* fspath */
+	KES_P_MOUNT_TYPE = 3, /* charbuf */
+	KES_P_MOUNT_FLAGS = 4, /* flags32 */
+};
+
+/* chdir (55): a process changed its working directory */
+#define KES_CHDIR_NPARAMS 2
+enum kes_chdir_param {
+	KES_P_CHDIR_RES = 0, /* errno */
+	KES_P_CHDIR_PATH = 1, /* charbuf */
+};
+
+/* pipe (56): a pipe was created */
+#define KES_PIPE_NPARAMS 4
+enum kes_pipe_param {
+	KES_P_PIPE_RES = 0, /* errno */
+	KES_P_PIPE_FD1 = 1, /* fd */
+	KES_P_PIPE_FD2 = 2, /* fd */
+	KES_P_PIPE_INO = 3, /* uint64 */
+};
+
+/* socketpair (57): a pair of connected sockets was created */
+#define KES_SOCKETPAIR_NPARAMS 8
+enum kes_socketpair_param {
+	KES_P_SOCKETPAIR_RES = 0, /* errno */
+	KES_P_SOCKETPAIR_FD1 = 1, /* fd */
+	KES_P_SOCKETPAIR_FD2 = 2, /* fd */
+	KES_P_SOCKETPAIR_SOURCE = 3, /* uint64 */
+	KES_P_SOCKETPAIR_PEER = 4, /* uint64 */
+	KES_P_SOCKETPAIR_DOMAIN = 5, /* enumflags32 */
+	KES_P_SOCKETPAIR_TYPE = 6, /* uint32 */
+	KES_P_SOCKETPAIR_PROTO = 7, /* uint32 */
+};
+
+/* prctl (58): a process operation was done with prctl(2) */
+#define KES_PRCTL_NPARAMS 4
+enum kes_prctl_param {
+	KES_P_PRCTL_RES = 0, /* errno */
+	KES_P_PRCTL_OPTION = 1, /* enumflags32 */
+	KES_P_PRCTL_ARG2_STR = 2, /* charbuf */
+	KES_P_PRCTL_ARG2_INT = 3, /* int64 */
+};
+
+/* fcntl (59): a file descriptor was manipulated with fcntl(2) */
+#define KES_FCNTL_NPARAMS 4
+enum kes_fcntl_param {
+	KES_P_FCNTL_RES = 0, /* fd */
+	KES_P_FCNTL_FD = 1, /* fd */
+	KES_P_FCNTL_CMD = 2, /* enumflags8 */
+	KES_P_FCNTL_ARG = 3, /* uint64 */
+};
+
+/* mprotect (60): the protection of a memory region was changed */
+#define KES_MPROTECT_NPARAMS 4
+enum kes_mprotect_param {
+	KES_P_MPROTECT_RES = 0, /* errno */
+	KES_P_MPROTECT_ADDR = 1, /* uint64 */
+	KES_P_MPROTECT_LENGTH = 2, /* uint64 */
+	KES_P_MPROTECT_PROT = 3, /* flags32 */
+};
+
+/* kill (61): a signal was sent to a process */
+#define KES_KILL_NPARAMS 3
+enum kes_kill_param {
+	KES_P_KILL_RES = 0, /* errno */
+	KES_P_KILL_PID = 1, /* pid */
+	KES_P_KILL_SIG = 2, /* sigtype */
+};
+
 /* Open flags (PPM_O_*): the `flags` parameter of open, openat, openat2 */
 #define KES_O_NONE 0
 #define KES_O_RDONLY (1 << 0)
@@ -240,6 +840,33 @@ enum kes_procexit_param {
 #define KES_EXE_UPPER_LAYER (1 << 1)
 #define KES_EXE_FROM_MEMFD (1 << 2)
 #define KES_EXE_LOWER_LAYER (1 << 3)
+
+/* Clone flags (PPM_CL_*): the `flags` parameter of clone, clone3, fork, vfork */
+#define KES_CL_NONE 0
+#define KES_CL_CLONE_FILES (1 << 0)
+#define KES_CL_CLONE_FS (1 << 1)
+#define KES_CL_CLONE_IO (1 << 2)
+#define KES_CL_CLONE_NEWIPC (1 << 3)
+#define KES_CL_CLONE_NEWNET (1 << 4)
+#define KES_CL_CLONE_NEWNS (1 << 5)
+#define KES_CL_CLONE_NEWPID (1 << 6)
+#define KES_CL_CLONE_NEWUTS (1 << 7)
+#define KES_CL_CLONE_PARENT (1 << 8)
+#define KES_CL_CLONE_PARENT_SETTID (1 << 9)
+#define KES_CL_CLONE_PTRACE (1 << 10)
+#define KES_CL_CLONE_SIGHAND (1 << 11)
+#define KES_CL_CLONE_SYSVSEM (1 << 12)
+#define KES_CL_CLONE_THREAD (1 << 13)
+#define KES_CL_CLONE_UNTRACED (1 << 14)
+#define KES_CL_CLONE_VM (1 << 15)
+#define KES_CL_CLONE_NEWUSER (1 << 20)
+#define KES_CL_CLONE_CHILD_CLEARTID (1 << 23)
+#define KES_CL_CLONE_CHILD_SETTID (1 << 24)
+#define KES_CL_CLONE_SETTLS (1 << 25)
+#define KES_CL_CLONE_STOPPED (1 << 26)
+#define KES_CL_CLONE_VFORK (1 << 27)
+#define KES_CL_CLONE_NEWCGROUP (1 << 28)
+#define KES_CL_CHILD_IN_PIDNS (1 << 29)
 
 /* openat2 resolve flags (PPM_RESOLVE_*): the `resolve` parameter of openat2 */
 #define KES_RESOLVE_BENEATH (1 << 0)

@@ -117,8 +117,392 @@ constexpr std::array<ParamInfo, 5> kProcexitParams = {{
     {"core", ParamType::kUint8, ""},
     {"reaper_tid", ParamType::kPid, ""},
 }};
+constexpr std::array<ParamInfo, 21> kCloneParams = {{
+    {"res", ParamType::kPid, "child tid in the parent, 0 in the child, -errno on failure"},
+    {"exe", ParamType::kCharbuf, "argv[0]"},
+    {"args", ParamType::kBytebuf, "argv[1..], NUL-separated"},
+    {"tid", ParamType::kPid, ""},
+    {"pid", ParamType::kPid, ""},
+    {"ptid", ParamType::kPid, "parent's thread id"},
+    {"cwd", ParamType::kCharbuf, ""},
+    {"fdlimit", ParamType::kInt64, ""},
+    {"pgft_maj", ParamType::kUint64, ""},
+    {"pgft_min", ParamType::kUint64, ""},
+    {"vm_size", ParamType::kUint32, "KiB"},
+    {"vm_rss", ParamType::kUint32, "KiB"},
+    {"vm_swap", ParamType::kUint32, "KiB"},
+    {"comm", ParamType::kCharbuf, ""},
+    {"cgroups", ParamType::kBytebuf, "NUL-separated subsys=path entries"},
+    {"flags", ParamType::kFlags32, "PPM clone flags (KES_CL_*)"},
+    {"uid", ParamType::kUint32, ""},
+    {"gid", ParamType::kUint32, ""},
+    {"vtid", ParamType::kPid, "tid in the task's pid namespace"},
+    {"vpid", ParamType::kPid, "pid in the task's pid namespace"},
+    {"pidns_init_start_ts", ParamType::kUint64, "start time of the pid namespace's init"},
+}};
+constexpr std::array<ParamInfo, 21> kClone3Params = {{
+    {"res", ParamType::kPid, "child tid in the parent, 0 in the child, -errno on failure"},
+    {"exe", ParamType::kCharbuf, "argv[0]"},
+    {"args", ParamType::kBytebuf, "argv[1..], NUL-separated"},
+    {"tid", ParamType::kPid, ""},
+    {"pid", ParamType::kPid, ""},
+    {"ptid", ParamType::kPid, "parent's thread id"},
+    {"cwd", ParamType::kCharbuf, ""},
+    {"fdlimit", ParamType::kInt64, ""},
+    {"pgft_maj", ParamType::kUint64, ""},
+    {"pgft_min", ParamType::kUint64, ""},
+    {"vm_size", ParamType::kUint32, "KiB"},
+    {"vm_rss", ParamType::kUint32, "KiB"},
+    {"vm_swap", ParamType::kUint32, "KiB"},
+    {"comm", ParamType::kCharbuf, ""},
+    {"cgroups", ParamType::kBytebuf, "NUL-separated subsys=path entries"},
+    {"flags", ParamType::kFlags32, "PPM clone flags (KES_CL_*)"},
+    {"uid", ParamType::kUint32, ""},
+    {"gid", ParamType::kUint32, ""},
+    {"vtid", ParamType::kPid, "tid in the task's pid namespace"},
+    {"vpid", ParamType::kPid, "pid in the task's pid namespace"},
+    {"pidns_init_start_ts", ParamType::kUint64, "start time of the pid namespace's init"},
+}};
+constexpr std::array<ParamInfo, 21> kForkParams = {{
+    {"res", ParamType::kPid, "child tid in the parent, 0 in the child, -errno on failure"},
+    {"exe", ParamType::kCharbuf, "argv[0]"},
+    {"args", ParamType::kBytebuf, "argv[1..], NUL-separated"},
+    {"tid", ParamType::kPid, ""},
+    {"pid", ParamType::kPid, ""},
+    {"ptid", ParamType::kPid, "parent's thread id"},
+    {"cwd", ParamType::kCharbuf, ""},
+    {"fdlimit", ParamType::kInt64, ""},
+    {"pgft_maj", ParamType::kUint64, ""},
+    {"pgft_min", ParamType::kUint64, ""},
+    {"vm_size", ParamType::kUint32, "KiB"},
+    {"vm_rss", ParamType::kUint32, "KiB"},
+    {"vm_swap", ParamType::kUint32, "KiB"},
+    {"comm", ParamType::kCharbuf, ""},
+    {"cgroups", ParamType::kBytebuf, "NUL-separated subsys=path entries"},
+    {"flags", ParamType::kFlags32, "PPM clone flags (KES_CL_*)"},
+    {"uid", ParamType::kUint32, ""},
+    {"gid", ParamType::kUint32, ""},
+    {"vtid", ParamType::kPid, "tid in the task's pid namespace"},
+    {"vpid", ParamType::kPid, "pid in the task's pid namespace"},
+    {"pidns_init_start_ts", ParamType::kUint64, "start time of the pid namespace's init"},
+}};
+constexpr std::array<ParamInfo, 21> kVforkParams = {{
+    {"res", ParamType::kPid, "child tid in the parent, 0 in the child, -errno on failure"},
+    {"exe", ParamType::kCharbuf, "argv[0]"},
+    {"args", ParamType::kBytebuf, "argv[1..], NUL-separated"},
+    {"tid", ParamType::kPid, ""},
+    {"pid", ParamType::kPid, ""},
+    {"ptid", ParamType::kPid, "parent's thread id"},
+    {"cwd", ParamType::kCharbuf, ""},
+    {"fdlimit", ParamType::kInt64, ""},
+    {"pgft_maj", ParamType::kUint64, ""},
+    {"pgft_min", ParamType::kUint64, ""},
+    {"vm_size", ParamType::kUint32, "KiB"},
+    {"vm_rss", ParamType::kUint32, "KiB"},
+    {"vm_swap", ParamType::kUint32, "KiB"},
+    {"comm", ParamType::kCharbuf, ""},
+    {"cgroups", ParamType::kBytebuf, "NUL-separated subsys=path entries"},
+    {"flags", ParamType::kFlags32, "PPM clone flags (KES_CL_*)"},
+    {"uid", ParamType::kUint32, ""},
+    {"gid", ParamType::kUint32, ""},
+    {"vtid", ParamType::kPid, "tid in the task's pid namespace"},
+    {"vpid", ParamType::kPid, "pid in the task's pid namespace"},
+    {"pidns_init_start_ts", ParamType::kUint64, "start time of the pid namespace's init"},
+}};
+constexpr std::array<ParamInfo, 2> kCloseParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd", ParamType::kFd, ""},
+}};
+constexpr std::array<ParamInfo, 5> kSocketParams = {{
+    {"fd", ParamType::kFd, ""},
+    {"domain", ParamType::kEnumflags32, "PPM socket family (KES_AF_*)"},
+    {"type", ParamType::kUint32, ""},
+    {"proto", ParamType::kUint32, ""},
+    {"flags", ParamType::kFlags32, ""},
+}};
+constexpr std::array<ParamInfo, 3> kBindParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"addr", ParamType::kSockaddr, ""},
+    {"fd", ParamType::kFd, ""},
+}};
+constexpr std::array<ParamInfo, 3> kListenParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd", ParamType::kFd, ""},
+    {"backlog", ParamType::kInt32, ""},
+}};
+constexpr std::array<ParamInfo, 5> kAcceptParams = {{
+    {"fd", ParamType::kFd, "the new connection's fd, or -errno"},
+    {"tuple", ParamType::kSocktuple, ""},
+    {"queuepct", ParamType::kUint8, "accept queue fill, percent"},
+    {"queuelen", ParamType::kUint32, ""},
+    {"queuemax", ParamType::kUint32, ""},
+}};
+constexpr std::array<ParamInfo, 6> kAccept4Params = {{
+    {"fd", ParamType::kFd, "the new connection's fd, or -errno"},
+    {"tuple", ParamType::kSocktuple, ""},
+    {"queuepct", ParamType::kUint8, "accept queue fill, percent"},
+    {"queuelen", ParamType::kUint32, ""},
+    {"queuemax", ParamType::kUint32, ""},
+    {"flags", ParamType::kInt32, ""},
+}};
+constexpr std::array<ParamInfo, 5> kSendtoParams = {{
+    {"res", ParamType::kErrno, "bytes sent, or -errno"},
+    {"data", ParamType::kBytebuf, "the first bytes sent (snaplen)"},
+    {"fd", ParamType::kFd, ""},
+    {"size", ParamType::kUint32, ""},
+    {"tuple", ParamType::kSocktuple, ""},
+}};
+constexpr std::array<ParamInfo, 5> kSendmsgParams = {{
+    {"res", ParamType::kErrno, "bytes sent, or -errno"},
+    {"data", ParamType::kBytebuf, "the first bytes sent (snaplen)"},
+    {"fd", ParamType::kFd, ""},
+    {"size", ParamType::kUint32, ""},
+    {"tuple", ParamType::kSocktuple, ""},
+}};
+constexpr std::array<ParamInfo, 5> kRecvfromParams = {{
+    {"res", ParamType::kErrno, "bytes received, or -errno"},
+    {"data", ParamType::kBytebuf, "the first bytes received (snaplen)"},
+    {"tuple", ParamType::kSocktuple, ""},
+    {"fd", ParamType::kFd, ""},
+    {"size", ParamType::kUint32, ""},
+}};
+constexpr std::array<ParamInfo, 6> kRecvmsgParams = {{
+    {"res", ParamType::kErrno, "bytes received, or -errno"},
+    {"size", ParamType::kUint32, ""},
+    {"data", ParamType::kBytebuf, "the first bytes received (snaplen)"},
+    {"tuple", ParamType::kSocktuple, ""},
+    {"msgcontrol", ParamType::kBytebuf, ""},
+    {"fd", ParamType::kFd, ""},
+}};
+constexpr std::array<ParamInfo, 6> kCreatParams = {{
+    {"fd", ParamType::kFd, ""},
+    {"name", ParamType::kFspath, ""},
+    {"mode", ParamType::kUint32, ""},
+    {"dev", ParamType::kUint32, ""},
+    {"ino", ParamType::kUint64, ""},
+    {"creat_flags", ParamType::kFlags16, ""},
+}};
+constexpr std::array<ParamInfo, 6> kOpenByHandleAtParams = {{
+    {"fd", ParamType::kFd, ""},
+    {"mountfd", ParamType::kFd, ""},
+    {"flags", ParamType::kFlags32, "PPM open flags"},
+    {"path", ParamType::kFspath, ""},
+    {"dev", ParamType::kUint32, ""},
+    {"ino", ParamType::kUint64, ""},
+}};
+constexpr std::array<ParamInfo, 3> kRenameParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"oldpath", ParamType::kFspath, ""},
+    {"newpath", ParamType::kFspath, ""},
+}};
+constexpr std::array<ParamInfo, 5> kRenameatParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"olddirfd", ParamType::kFd, ""},
+    {"oldpath", ParamType::kFsrelpath, ""},
+    {"newdirfd", ParamType::kFd, ""},
+    {"newpath", ParamType::kFsrelpath, ""},
+}};
+constexpr std::array<ParamInfo, 6> kRenameat2Params = {{
+    {"res", ParamType::kErrno, ""},
+    {"olddirfd", ParamType::kFd, ""},
+    {"oldpath", ParamType::kFsrelpath, ""},
+    {"newdirfd", ParamType::kFd, ""},
+    {"newpath", ParamType::kFsrelpath, ""},
+    {"flags", ParamType::kFlags32, ""},
+}};
+constexpr std::array<ParamInfo, 2> kUnlinkParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"path", ParamType::kFspath, ""},
+}};
+constexpr std::array<ParamInfo, 4> kUnlinkatParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"dirfd", ParamType::kFd, ""},
+    {"name", ParamType::kFsrelpath, ""},
+    {"flags", ParamType::kFlags32, ""},
+}};
+constexpr std::array<ParamInfo, 2> kRmdirParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"path", ParamType::kFspath, ""},
+}};
+constexpr std::array<ParamInfo, 3> kMkdirParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"path", ParamType::kFspath, ""},
+    {"mode", ParamType::kUint32, ""},
+}};
+constexpr std::array<ParamInfo, 4> kMkdiratParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"dirfd", ParamType::kFd, ""},
+    {"path", ParamType::kFsrelpath, ""},
+    {"mode", ParamType::kUint32, ""},
+}};
+constexpr std::array<ParamInfo, 3> kChmodParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"filename", ParamType::kFspath, ""},
+    {"mode", ParamType::kMode, ""},
+}};
+constexpr std::array<ParamInfo, 3> kFchmodParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd", ParamType::kFd, ""},
+    {"mode", ParamType::kMode, ""},
+}};
+constexpr std::array<ParamInfo, 4> kFchmodatParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"dirfd", ParamType::kFd, ""},
+    {"filename", ParamType::kFsrelpath, ""},
+    {"mode", ParamType::kMode, ""},
+}};
+constexpr std::array<ParamInfo, 3> kSymlinkParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"target", ParamType::kCharbuf, ""},
+    {"linkpath", ParamType::kFspath, ""},
+}};
+constexpr std::array<ParamInfo, 4> kSymlinkatParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"target", ParamType::kCharbuf, ""},
+    {"linkdirfd", ParamType::kFd, ""},
+    {"linkpath", ParamType::kFsrelpath, ""},
+}};
+constexpr std::array<ParamInfo, 3> kLinkParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"oldpath", ParamType::kFspath, ""},
+    {"newpath", ParamType::kFspath, ""},
+}};
+constexpr std::array<ParamInfo, 6> kLinkatParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"olddir", ParamType::kFd, ""},
+    {"oldpath", ParamType::kFsrelpath, ""},
+    {"newdir", ParamType::kFd, ""},
+    {"newpath", ParamType::kFsrelpath, ""},
+    {"flags", ParamType::kFlags32, ""},
+}};
+constexpr std::array<ParamInfo, 5> kPtraceParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"addr", ParamType::kUint64, "raw value (Falco: a dynamic-type parameter)"},
+    {"data", ParamType::kUint64, "raw value (Falco: a dynamic-type parameter)"},
+    {"request", ParamType::kEnumflags16, "PPM ptrace request"},
+    {"pid", ParamType::kPid, ""},
+}};
+constexpr std::array<ParamInfo, 4> kInitModuleParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"img", ParamType::kBytebuf, "the first bytes of the module image"},
+    {"length", ParamType::kUint64, ""},
+    {"uargs", ParamType::kCharbuf, ""},
+}};
+constexpr std::array<ParamInfo, 4> kFinitModuleParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd", ParamType::kFd, ""},
+    {"uargs", ParamType::kCharbuf, ""},
+    {"flags", ParamType::kFlags32, ""},
+}};
+constexpr std::array<ParamInfo, 2> kDupParams = {{
+    {"res", ParamType::kFd, ""},
+    {"oldfd", ParamType::kFd, ""},
+}};
+constexpr std::array<ParamInfo, 3> kDup2Params = {{
+    {"res", ParamType::kFd, ""},
+    {"oldfd", ParamType::kFd, ""},
+    {"newfd", ParamType::kFd, ""},
+}};
+constexpr std::array<ParamInfo, 4> kDup3Params = {{
+    {"res", ParamType::kFd, ""},
+    {"oldfd", ParamType::kFd, ""},
+    {"newfd", ParamType::kFd, ""},
+    {"flags", ParamType::kFlags32, ""},
+}};
+constexpr std::array<ParamInfo, 3> kSetnsParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd", ParamType::kFd, ""},
+    {"nstype", ParamType::kFlags32, ""},
+}};
+constexpr std::array<ParamInfo, 2> kUnshareParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"flags", ParamType::kFlags32, ""},
+}};
+constexpr std::array<ParamInfo, 2> kSetuidParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"uid", ParamType::kUid, ""},
+}};
+constexpr std::array<ParamInfo, 2> kSetgidParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"gid", ParamType::kGid, ""},
+}};
+constexpr std::array<ParamInfo, 4> kSetresuidParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"ruid", ParamType::kUid, ""},
+    {"euid", ParamType::kUid, ""},
+    {"suid", ParamType::kUid, ""},
+}};
+constexpr std::array<ParamInfo, 4> kCapsetParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"cap_inheritable", ParamType::kUint64, ""},
+    {"cap_permitted", ParamType::kUint64, ""},
+    {"cap_effective", ParamType::kUint64, ""},
+}};
+constexpr std::array<ParamInfo, 2> kBpfParams = {{
+    {"fd", ParamType::kFd, "the result: a new fd, or -errno"},
+    {"cmd", ParamType::kEnumflags32, "bpf command"},
+}};
+constexpr std::array<ParamInfo, 2> kUserfaultfdParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"flags", ParamType::kFlags32, ""},
+}};
+constexpr std::array<ParamInfo, 3> kMemfdCreateParams = {{
+    {"fd", ParamType::kFd, ""},
+    {"name", ParamType::kCharbuf, ""},
+    {"flags", ParamType::kFlags32, ""},
+}};
+constexpr std::array<ParamInfo, 5> kMountParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"dev", ParamType::kCharbuf, ""},
+    {"dir", ParamType::kFspath, ""},
+    {"type", ParamType::kCharbuf, ""},
+    {"flags", ParamType::kFlags32, ""},
+}};
+constexpr std::array<ParamInfo, 2> kChdirParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"path", ParamType::kCharbuf, ""},
+}};
+constexpr std::array<ParamInfo, 4> kPipeParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd1", ParamType::kFd, ""},
+    {"fd2", ParamType::kFd, ""},
+    {"ino", ParamType::kUint64, ""},
+}};
+constexpr std::array<ParamInfo, 8> kSocketpairParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd1", ParamType::kFd, ""},
+    {"fd2", ParamType::kFd, ""},
+    {"source", ParamType::kUint64, ""},
+    {"peer", ParamType::kUint64, ""},
+    {"domain", ParamType::kEnumflags32, "PPM socket family (KES_AF_*)"},
+    {"type", ParamType::kUint32, ""},
+    {"proto", ParamType::kUint32, ""},
+}};
+constexpr std::array<ParamInfo, 4> kPrctlParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"option", ParamType::kEnumflags32, ""},
+    {"arg2_str", ParamType::kCharbuf, ""},
+    {"arg2_int", ParamType::kInt64, ""},
+}};
+constexpr std::array<ParamInfo, 4> kFcntlParams = {{
+    {"res", ParamType::kFd, ""},
+    {"fd", ParamType::kFd, ""},
+    {"cmd", ParamType::kEnumflags8, "PPM fcntl command"},
+    {"arg", ParamType::kUint64, ""},
+}};
+constexpr std::array<ParamInfo, 4> kMprotectParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"addr", ParamType::kUint64, ""},
+    {"length", ParamType::kUint64, ""},
+    {"prot", ParamType::kFlags32, "PPM protection flags"},
+}};
+constexpr std::array<ParamInfo, 3> kKillParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"pid", ParamType::kPid, ""},
+    {"sig", ParamType::kSigtype, ""},
+}};
 
-constexpr std::array<EventInfo, 7> kEvents = {{
+constexpr std::array<EventInfo, 61> kEvents = {{
     {1, "execve", "process", "syscall", kExecveParams, "a program was executed (emitted at exit, successful or not)"},
     {2, "execveat", "process", "syscall", kExecveatParams, "a program was executed relative to a directory fd (emitted at exit)"},
     {3, "open", "file", "syscall", kOpenParams, "a file was opened"},
@@ -126,16 +510,70 @@ constexpr std::array<EventInfo, 7> kEvents = {{
     {5, "openat2", "file", "syscall", kOpenat2Params, "a file was opened with openat2(2)"},
     {6, "connect", "network", "syscall", kConnectParams, "a socket was connected"},
     {7, "procexit", "process", "tracepoint", kProcexitParams, "a thread exited"},
+    {8, "clone", "process", "syscall", kCloneParams, "a thread or process was created (emitted at exit, in the parent and in the child)"},
+    {9, "clone3", "process", "syscall", kClone3Params, "a thread or process was created with clone3(2)"},
+    {10, "fork", "process", "syscall", kForkParams, "a process was created with fork(2)"},
+    {11, "vfork", "process", "syscall", kVforkParams, "a process was created with vfork(2)"},
+    {12, "close", "file", "syscall", kCloseParams, "a file descriptor was closed"},
+    {13, "socket", "network", "syscall", kSocketParams, "a socket was created"},
+    {14, "bind", "network", "syscall", kBindParams, "a socket was bound to a local address"},
+    {15, "listen", "network", "syscall", kListenParams, "a socket started listening for connections"},
+    {16, "accept", "network", "syscall", kAcceptParams, "a connection was accepted"},
+    {17, "accept4", "network", "syscall", kAccept4Params, "a connection was accepted with accept4(2)"},
+    {18, "sendto", "io", "syscall", kSendtoParams, "data was sent on a socket"},
+    {19, "sendmsg", "io", "syscall", kSendmsgParams, "a message was sent on a socket"},
+    {20, "recvfrom", "io", "syscall", kRecvfromParams, "data was received on a socket"},
+    {21, "recvmsg", "io", "syscall", kRecvmsgParams, "a message was received on a socket"},
+    {22, "creat", "file", "syscall", kCreatParams, "a file was created with creat(2)"},
+    {23, "open_by_handle_at", "file", "syscall", kOpenByHandleAtParams, "a file was opened from a file handle"},
+    {24, "rename", "file", "syscall", kRenameParams, "a file was renamed"},
+    {25, "renameat", "file", "syscall", kRenameatParams, "a file was renamed relative to directory fds"},
+    {26, "renameat2", "file", "syscall", kRenameat2Params, "a file was renamed with renameat2(2)"},
+    {27, "unlink", "file", "syscall", kUnlinkParams, "a file was removed"},
+    {28, "unlinkat", "file", "syscall", kUnlinkatParams, "a file or directory was removed relative to a directory fd"},
+    {29, "rmdir", "file", "syscall", kRmdirParams, "a directory was removed"},
+    {30, "mkdir", "file", "syscall", kMkdirParams, "a directory was created"},
+    {31, "mkdirat", "file", "syscall", kMkdiratParams, "a directory was created relative to a directory fd"},
+    {32, "chmod", "file", "syscall", kChmodParams, "a file's mode was changed"},
+    {33, "fchmod", "file", "syscall", kFchmodParams, "an open file's mode was changed"},
+    {34, "fchmodat", "file", "syscall", kFchmodatParams, "a file's mode was changed relative to a directory fd"},
+    {35, "symlink", "file", "syscall", kSymlinkParams, "a symbolic link was created"},
+    {36, "symlinkat", "file", "syscall", kSymlinkatParams, "a symbolic link was created relative to a directory fd"},
+    {37, "link", "file", "syscall", kLinkParams, "a hard link was created"},
+    {38, "linkat", "file", "syscall", kLinkatParams, "a hard link was created relative to directory fds"},
+    {39, "ptrace", "process", "syscall", kPtraceParams, "a process was traced or its memory or registers accessed"},
+    {40, "init_module", "system", "syscall", kInitModuleParams, "a kernel module was loaded from memory"},
+    {41, "finit_module", "system", "syscall", kFinitModuleParams, "a kernel module was loaded from a file descriptor"},
+    {42, "dup", "file", "syscall", kDupParams, "a file descriptor was duplicated"},
+    {43, "dup2", "file", "syscall", kDup2Params, "a file descriptor was duplicated onto another"},
+    {44, "dup3", "file", "syscall", kDup3Params, "a file descriptor was duplicated onto another, with flags"},
+    {45, "setns", "process", "syscall", kSetnsParams, "a thread joined a namespace"},
+    {46, "unshare", "process", "syscall", kUnshareParams, "a thread left shared namespaces or resources"},
+    {47, "setuid", "user", "syscall", kSetuidParams, "a process changed its user id"},
+    {48, "setgid", "user", "syscall", kSetgidParams, "a process changed its group id"},
+    {49, "setresuid", "user", "syscall", kSetresuidParams, "a process changed its real, effective and saved user ids"},
+    {50, "capset", "process", "syscall", kCapsetParams, "a thread changed its capabilities"},
+    {51, "bpf", "system", "syscall", kBpfParams, "the bpf(2) syscall was used"},
+    {52, "userfaultfd", "file", "syscall", kUserfaultfdParams, "a userfaultfd was created"},
+    {53, "memfd_create", "file", "syscall", kMemfdCreateParams, "an anonymous memory-backed file was created"},
+    {54, "mount", "file", "syscall", kMountParams, "a filesystem was mounted"},
+    {55, "chdir", "file", "syscall", kChdirParams, "a process changed its working directory"},
+    {56, "pipe", "ipc", "syscall", kPipeParams, "a pipe was created"},
+    {57, "socketpair", "ipc", "syscall", kSocketpairParams, "a pair of connected sockets was created"},
+    {58, "prctl", "process", "syscall", kPrctlParams, "a process operation was done with prctl(2)"},
+    {59, "fcntl", "file", "syscall", kFcntlParams, "a file descriptor was manipulated with fcntl(2)"},
+    {60, "mprotect", "memory", "syscall", kMprotectParams, "the protection of a memory region was changed"},
+    {61, "kill", "signal", "syscall", kKillParams, "a signal was sent to a process"},
 }};
 
 // Event id -> index in kEvents, -1 for unused ids.
 constexpr std::array<int16_t, KES_EVT_MAX> kIndexById = {{
-    -1, 0, 1, 2, 3, 4, 5, 6,
+    -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60,
 }};
 
 // Indexes in kEvents sorted by name, for binary search.
-constexpr std::array<uint16_t, 7> kByName = {{
-    5, 0, 1, 2, 3, 4, 6,
+constexpr std::array<uint16_t, 61> kByName = {{
+    15, 16, 13, 50, 49, 54, 31, 7, 8, 11, 5, 21, 41, 42, 43, 0, 1, 32, 33, 58, 40, 9, 39, 60, 36, 37, 14, 52, 29, 30, 53, 59, 2, 22, 3, 4, 55, 57, 6, 38, 19, 20, 23, 24, 25, 28, 18, 17, 47, 44, 48, 46, 12, 56, 34, 35, 26, 27, 45, 51, 10,
 }};
 
 // Numbers come from the platform headers, never from the yaml.
@@ -157,6 +595,168 @@ constexpr SyscallEvent kSyscalls[] = {
 #endif
 #ifdef SYS_connect
     {SYS_connect, 6, "connect"},
+#endif
+#ifdef SYS_clone
+    {SYS_clone, 8, "clone"},
+#endif
+#ifdef SYS_clone3
+    {SYS_clone3, 9, "clone3"},
+#endif
+#ifdef SYS_fork
+    {SYS_fork, 10, "fork"},
+#endif
+#ifdef SYS_vfork
+    {SYS_vfork, 11, "vfork"},
+#endif
+#ifdef SYS_close
+    {SYS_close, 12, "close"},
+#endif
+#ifdef SYS_socket
+    {SYS_socket, 13, "socket"},
+#endif
+#ifdef SYS_bind
+    {SYS_bind, 14, "bind"},
+#endif
+#ifdef SYS_listen
+    {SYS_listen, 15, "listen"},
+#endif
+#ifdef SYS_accept
+    {SYS_accept, 16, "accept"},
+#endif
+#ifdef SYS_accept4
+    {SYS_accept4, 17, "accept4"},
+#endif
+#ifdef SYS_sendto
+    {SYS_sendto, 18, "sendto"},
+#endif
+#ifdef SYS_sendmsg
+    {SYS_sendmsg, 19, "sendmsg"},
+#endif
+#ifdef SYS_recvfrom
+    {SYS_recvfrom, 20, "recvfrom"},
+#endif
+#ifdef SYS_recvmsg
+    {SYS_recvmsg, 21, "recvmsg"},
+#endif
+#ifdef SYS_creat
+    {SYS_creat, 22, "creat"},
+#endif
+#ifdef SYS_open_by_handle_at
+    {SYS_open_by_handle_at, 23, "open_by_handle_at"},
+#endif
+#ifdef SYS_rename
+    {SYS_rename, 24, "rename"},
+#endif
+#ifdef SYS_renameat
+    {SYS_renameat, 25, "renameat"},
+#endif
+#ifdef SYS_renameat2
+    {SYS_renameat2, 26, "renameat2"},
+#endif
+#ifdef SYS_unlink
+    {SYS_unlink, 27, "unlink"},
+#endif
+#ifdef SYS_unlinkat
+    {SYS_unlinkat, 28, "unlinkat"},
+#endif
+#ifdef SYS_rmdir
+    {SYS_rmdir, 29, "rmdir"},
+#endif
+#ifdef SYS_mkdir
+    {SYS_mkdir, 30, "mkdir"},
+#endif
+#ifdef SYS_mkdirat
+    {SYS_mkdirat, 31, "mkdirat"},
+#endif
+#ifdef SYS_chmod
+    {SYS_chmod, 32, "chmod"},
+#endif
+#ifdef SYS_fchmod
+    {SYS_fchmod, 33, "fchmod"},
+#endif
+#ifdef SYS_fchmodat
+    {SYS_fchmodat, 34, "fchmodat"},
+#endif
+#ifdef SYS_symlink
+    {SYS_symlink, 35, "symlink"},
+#endif
+#ifdef SYS_symlinkat
+    {SYS_symlinkat, 36, "symlinkat"},
+#endif
+#ifdef SYS_link
+    {SYS_link, 37, "link"},
+#endif
+#ifdef SYS_linkat
+    {SYS_linkat, 38, "linkat"},
+#endif
+#ifdef SYS_ptrace
+    {SYS_ptrace, 39, "ptrace"},
+#endif
+#ifdef SYS_init_module
+    {SYS_init_module, 40, "init_module"},
+#endif
+#ifdef SYS_finit_module
+    {SYS_finit_module, 41, "finit_module"},
+#endif
+#ifdef SYS_dup
+    {SYS_dup, 42, "dup"},
+#endif
+#ifdef SYS_dup2
+    {SYS_dup2, 43, "dup2"},
+#endif
+#ifdef SYS_dup3
+    {SYS_dup3, 44, "dup3"},
+#endif
+#ifdef SYS_setns
+    {SYS_setns, 45, "setns"},
+#endif
+#ifdef SYS_unshare
+    {SYS_unshare, 46, "unshare"},
+#endif
+#ifdef SYS_setuid
+    {SYS_setuid, 47, "setuid"},
+#endif
+#ifdef SYS_setgid
+    {SYS_setgid, 48, "setgid"},
+#endif
+#ifdef SYS_setresuid
+    {SYS_setresuid, 49, "setresuid"},
+#endif
+#ifdef SYS_capset
+    {SYS_capset, 50, "capset"},
+#endif
+#ifdef SYS_bpf
+    {SYS_bpf, 51, "bpf"},
+#endif
+#ifdef SYS_userfaultfd
+    {SYS_userfaultfd, 52, "userfaultfd"},
+#endif
+#ifdef SYS_memfd_create
+    {SYS_memfd_create, 53, "memfd_create"},
+#endif
+#ifdef SYS_mount
+    {SYS_mount, 54, "mount"},
+#endif
+#ifdef SYS_chdir
+    {SYS_chdir, 55, "chdir"},
+#endif
+#ifdef SYS_pipe
+    {SYS_pipe, 56, "pipe"},
+#endif
+#ifdef SYS_socketpair
+    {SYS_socketpair, 57, "socketpair"},
+#endif
+#ifdef SYS_prctl
+    {SYS_prctl, 58, "prctl"},
+#endif
+#ifdef SYS_fcntl
+    {SYS_fcntl, 59, "fcntl"},
+#endif
+#ifdef SYS_mprotect
+    {SYS_mprotect, 60, "mprotect"},
+#endif
+#ifdef SYS_kill
+    {SYS_kill, 61, "kill"},
 #endif
     {-1, 0, ""}, // end marker, not part of syscall_events()
 };

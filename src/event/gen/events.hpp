@@ -682,4 +682,2006 @@ class ProcexitView {
     View view_;
 };
 
+// clone: a thread or process was created (emitted at exit, in the parent and in the child)
+class CloneView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_CLONE;
+
+    explicit CloneView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // pid: child tid in the parent, 0 in the child, -errno on failure
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_CLONE_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_CLONE_RES); }
+
+    // charbuf: argv[0]
+    [[nodiscard]] std::string_view exe() const { return view_.param_string(KES_P_CLONE_EXE); }
+    [[nodiscard]] bool has_exe() const { return view_.has_param(KES_P_CLONE_EXE); }
+
+    // bytebuf: argv[1..], NUL-separated
+    [[nodiscard]] std::span<const uint8_t> args() const { return view_.param(KES_P_CLONE_ARGS); }
+    [[nodiscard]] bool has_args() const { return view_.has_param(KES_P_CLONE_ARGS); }
+
+    // pid
+    [[nodiscard]] int64_t tid() const { return view_.param_int64(KES_P_CLONE_TID); }
+    [[nodiscard]] bool has_tid() const { return view_.has_param(KES_P_CLONE_TID); }
+
+    // pid
+    [[nodiscard]] int64_t pid() const { return view_.param_int64(KES_P_CLONE_PID); }
+    [[nodiscard]] bool has_pid() const { return view_.has_param(KES_P_CLONE_PID); }
+
+    // pid: parent's thread id
+    [[nodiscard]] int64_t ptid() const { return view_.param_int64(KES_P_CLONE_PTID); }
+    [[nodiscard]] bool has_ptid() const { return view_.has_param(KES_P_CLONE_PTID); }
+
+    // charbuf
+    [[nodiscard]] std::string_view cwd() const { return view_.param_string(KES_P_CLONE_CWD); }
+    [[nodiscard]] bool has_cwd() const { return view_.has_param(KES_P_CLONE_CWD); }
+
+    // int64
+    [[nodiscard]] int64_t fdlimit() const { return view_.param_int64(KES_P_CLONE_FDLIMIT); }
+    [[nodiscard]] bool has_fdlimit() const { return view_.has_param(KES_P_CLONE_FDLIMIT); }
+
+    // uint64
+    [[nodiscard]] uint64_t pgft_maj() const { return view_.param_uint(KES_P_CLONE_PGFT_MAJ); }
+    [[nodiscard]] bool has_pgft_maj() const { return view_.has_param(KES_P_CLONE_PGFT_MAJ); }
+
+    // uint64
+    [[nodiscard]] uint64_t pgft_min() const { return view_.param_uint(KES_P_CLONE_PGFT_MIN); }
+    [[nodiscard]] bool has_pgft_min() const { return view_.has_param(KES_P_CLONE_PGFT_MIN); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_size() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE_VM_SIZE));
+    }
+    [[nodiscard]] bool has_vm_size() const { return view_.has_param(KES_P_CLONE_VM_SIZE); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_rss() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE_VM_RSS));
+    }
+    [[nodiscard]] bool has_vm_rss() const { return view_.has_param(KES_P_CLONE_VM_RSS); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_swap() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE_VM_SWAP));
+    }
+    [[nodiscard]] bool has_vm_swap() const { return view_.has_param(KES_P_CLONE_VM_SWAP); }
+
+    // charbuf
+    [[nodiscard]] std::string_view comm() const { return view_.param_string(KES_P_CLONE_COMM); }
+    [[nodiscard]] bool has_comm() const { return view_.has_param(KES_P_CLONE_COMM); }
+
+    // bytebuf: NUL-separated subsys=path entries
+    [[nodiscard]] std::span<const uint8_t> cgroups() const {
+        return view_.param(KES_P_CLONE_CGROUPS);
+    }
+    [[nodiscard]] bool has_cgroups() const { return view_.has_param(KES_P_CLONE_CGROUPS); }
+
+    // flags32: PPM clone flags (KES_CL_*)
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_CLONE_FLAGS); }
+
+    // uint32
+    [[nodiscard]] uint32_t uid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE_UID));
+    }
+    [[nodiscard]] bool has_uid() const { return view_.has_param(KES_P_CLONE_UID); }
+
+    // uint32
+    [[nodiscard]] uint32_t gid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE_GID));
+    }
+    [[nodiscard]] bool has_gid() const { return view_.has_param(KES_P_CLONE_GID); }
+
+    // pid: tid in the task's pid namespace
+    [[nodiscard]] int64_t vtid() const { return view_.param_int64(KES_P_CLONE_VTID); }
+    [[nodiscard]] bool has_vtid() const { return view_.has_param(KES_P_CLONE_VTID); }
+
+    // pid: pid in the task's pid namespace
+    [[nodiscard]] int64_t vpid() const { return view_.param_int64(KES_P_CLONE_VPID); }
+    [[nodiscard]] bool has_vpid() const { return view_.has_param(KES_P_CLONE_VPID); }
+
+    // uint64: start time of the pid namespace's init
+    [[nodiscard]] uint64_t pidns_init_start_ts() const {
+        return view_.param_uint(KES_P_CLONE_PIDNS_INIT_START_TS);
+    }
+    [[nodiscard]] bool has_pidns_init_start_ts() const {
+        return view_.has_param(KES_P_CLONE_PIDNS_INIT_START_TS);
+    }
+
+  private:
+    View view_;
+};
+
+// clone3: a thread or process was created with clone3(2)
+class Clone3View {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_CLONE3;
+
+    explicit Clone3View(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // pid: child tid in the parent, 0 in the child, -errno on failure
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_CLONE3_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_CLONE3_RES); }
+
+    // charbuf: argv[0]
+    [[nodiscard]] std::string_view exe() const { return view_.param_string(KES_P_CLONE3_EXE); }
+    [[nodiscard]] bool has_exe() const { return view_.has_param(KES_P_CLONE3_EXE); }
+
+    // bytebuf: argv[1..], NUL-separated
+    [[nodiscard]] std::span<const uint8_t> args() const { return view_.param(KES_P_CLONE3_ARGS); }
+    [[nodiscard]] bool has_args() const { return view_.has_param(KES_P_CLONE3_ARGS); }
+
+    // pid
+    [[nodiscard]] int64_t tid() const { return view_.param_int64(KES_P_CLONE3_TID); }
+    [[nodiscard]] bool has_tid() const { return view_.has_param(KES_P_CLONE3_TID); }
+
+    // pid
+    [[nodiscard]] int64_t pid() const { return view_.param_int64(KES_P_CLONE3_PID); }
+    [[nodiscard]] bool has_pid() const { return view_.has_param(KES_P_CLONE3_PID); }
+
+    // pid: parent's thread id
+    [[nodiscard]] int64_t ptid() const { return view_.param_int64(KES_P_CLONE3_PTID); }
+    [[nodiscard]] bool has_ptid() const { return view_.has_param(KES_P_CLONE3_PTID); }
+
+    // charbuf
+    [[nodiscard]] std::string_view cwd() const { return view_.param_string(KES_P_CLONE3_CWD); }
+    [[nodiscard]] bool has_cwd() const { return view_.has_param(KES_P_CLONE3_CWD); }
+
+    // int64
+    [[nodiscard]] int64_t fdlimit() const { return view_.param_int64(KES_P_CLONE3_FDLIMIT); }
+    [[nodiscard]] bool has_fdlimit() const { return view_.has_param(KES_P_CLONE3_FDLIMIT); }
+
+    // uint64
+    [[nodiscard]] uint64_t pgft_maj() const { return view_.param_uint(KES_P_CLONE3_PGFT_MAJ); }
+    [[nodiscard]] bool has_pgft_maj() const { return view_.has_param(KES_P_CLONE3_PGFT_MAJ); }
+
+    // uint64
+    [[nodiscard]] uint64_t pgft_min() const { return view_.param_uint(KES_P_CLONE3_PGFT_MIN); }
+    [[nodiscard]] bool has_pgft_min() const { return view_.has_param(KES_P_CLONE3_PGFT_MIN); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_size() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE3_VM_SIZE));
+    }
+    [[nodiscard]] bool has_vm_size() const { return view_.has_param(KES_P_CLONE3_VM_SIZE); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_rss() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE3_VM_RSS));
+    }
+    [[nodiscard]] bool has_vm_rss() const { return view_.has_param(KES_P_CLONE3_VM_RSS); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_swap() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE3_VM_SWAP));
+    }
+    [[nodiscard]] bool has_vm_swap() const { return view_.has_param(KES_P_CLONE3_VM_SWAP); }
+
+    // charbuf
+    [[nodiscard]] std::string_view comm() const { return view_.param_string(KES_P_CLONE3_COMM); }
+    [[nodiscard]] bool has_comm() const { return view_.has_param(KES_P_CLONE3_COMM); }
+
+    // bytebuf: NUL-separated subsys=path entries
+    [[nodiscard]] std::span<const uint8_t> cgroups() const {
+        return view_.param(KES_P_CLONE3_CGROUPS);
+    }
+    [[nodiscard]] bool has_cgroups() const { return view_.has_param(KES_P_CLONE3_CGROUPS); }
+
+    // flags32: PPM clone flags (KES_CL_*)
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE3_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_CLONE3_FLAGS); }
+
+    // uint32
+    [[nodiscard]] uint32_t uid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE3_UID));
+    }
+    [[nodiscard]] bool has_uid() const { return view_.has_param(KES_P_CLONE3_UID); }
+
+    // uint32
+    [[nodiscard]] uint32_t gid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLONE3_GID));
+    }
+    [[nodiscard]] bool has_gid() const { return view_.has_param(KES_P_CLONE3_GID); }
+
+    // pid: tid in the task's pid namespace
+    [[nodiscard]] int64_t vtid() const { return view_.param_int64(KES_P_CLONE3_VTID); }
+    [[nodiscard]] bool has_vtid() const { return view_.has_param(KES_P_CLONE3_VTID); }
+
+    // pid: pid in the task's pid namespace
+    [[nodiscard]] int64_t vpid() const { return view_.param_int64(KES_P_CLONE3_VPID); }
+    [[nodiscard]] bool has_vpid() const { return view_.has_param(KES_P_CLONE3_VPID); }
+
+    // uint64: start time of the pid namespace's init
+    [[nodiscard]] uint64_t pidns_init_start_ts() const {
+        return view_.param_uint(KES_P_CLONE3_PIDNS_INIT_START_TS);
+    }
+    [[nodiscard]] bool has_pidns_init_start_ts() const {
+        return view_.has_param(KES_P_CLONE3_PIDNS_INIT_START_TS);
+    }
+
+  private:
+    View view_;
+};
+
+// fork: a process was created with fork(2)
+class ForkView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_FORK;
+
+    explicit ForkView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // pid: child tid in the parent, 0 in the child, -errno on failure
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_FORK_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_FORK_RES); }
+
+    // charbuf: argv[0]
+    [[nodiscard]] std::string_view exe() const { return view_.param_string(KES_P_FORK_EXE); }
+    [[nodiscard]] bool has_exe() const { return view_.has_param(KES_P_FORK_EXE); }
+
+    // bytebuf: argv[1..], NUL-separated
+    [[nodiscard]] std::span<const uint8_t> args() const { return view_.param(KES_P_FORK_ARGS); }
+    [[nodiscard]] bool has_args() const { return view_.has_param(KES_P_FORK_ARGS); }
+
+    // pid
+    [[nodiscard]] int64_t tid() const { return view_.param_int64(KES_P_FORK_TID); }
+    [[nodiscard]] bool has_tid() const { return view_.has_param(KES_P_FORK_TID); }
+
+    // pid
+    [[nodiscard]] int64_t pid() const { return view_.param_int64(KES_P_FORK_PID); }
+    [[nodiscard]] bool has_pid() const { return view_.has_param(KES_P_FORK_PID); }
+
+    // pid: parent's thread id
+    [[nodiscard]] int64_t ptid() const { return view_.param_int64(KES_P_FORK_PTID); }
+    [[nodiscard]] bool has_ptid() const { return view_.has_param(KES_P_FORK_PTID); }
+
+    // charbuf
+    [[nodiscard]] std::string_view cwd() const { return view_.param_string(KES_P_FORK_CWD); }
+    [[nodiscard]] bool has_cwd() const { return view_.has_param(KES_P_FORK_CWD); }
+
+    // int64
+    [[nodiscard]] int64_t fdlimit() const { return view_.param_int64(KES_P_FORK_FDLIMIT); }
+    [[nodiscard]] bool has_fdlimit() const { return view_.has_param(KES_P_FORK_FDLIMIT); }
+
+    // uint64
+    [[nodiscard]] uint64_t pgft_maj() const { return view_.param_uint(KES_P_FORK_PGFT_MAJ); }
+    [[nodiscard]] bool has_pgft_maj() const { return view_.has_param(KES_P_FORK_PGFT_MAJ); }
+
+    // uint64
+    [[nodiscard]] uint64_t pgft_min() const { return view_.param_uint(KES_P_FORK_PGFT_MIN); }
+    [[nodiscard]] bool has_pgft_min() const { return view_.has_param(KES_P_FORK_PGFT_MIN); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_size() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_FORK_VM_SIZE));
+    }
+    [[nodiscard]] bool has_vm_size() const { return view_.has_param(KES_P_FORK_VM_SIZE); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_rss() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_FORK_VM_RSS));
+    }
+    [[nodiscard]] bool has_vm_rss() const { return view_.has_param(KES_P_FORK_VM_RSS); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_swap() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_FORK_VM_SWAP));
+    }
+    [[nodiscard]] bool has_vm_swap() const { return view_.has_param(KES_P_FORK_VM_SWAP); }
+
+    // charbuf
+    [[nodiscard]] std::string_view comm() const { return view_.param_string(KES_P_FORK_COMM); }
+    [[nodiscard]] bool has_comm() const { return view_.has_param(KES_P_FORK_COMM); }
+
+    // bytebuf: NUL-separated subsys=path entries
+    [[nodiscard]] std::span<const uint8_t> cgroups() const {
+        return view_.param(KES_P_FORK_CGROUPS);
+    }
+    [[nodiscard]] bool has_cgroups() const { return view_.has_param(KES_P_FORK_CGROUPS); }
+
+    // flags32: PPM clone flags (KES_CL_*)
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_FORK_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_FORK_FLAGS); }
+
+    // uint32
+    [[nodiscard]] uint32_t uid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_FORK_UID));
+    }
+    [[nodiscard]] bool has_uid() const { return view_.has_param(KES_P_FORK_UID); }
+
+    // uint32
+    [[nodiscard]] uint32_t gid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_FORK_GID));
+    }
+    [[nodiscard]] bool has_gid() const { return view_.has_param(KES_P_FORK_GID); }
+
+    // pid: tid in the task's pid namespace
+    [[nodiscard]] int64_t vtid() const { return view_.param_int64(KES_P_FORK_VTID); }
+    [[nodiscard]] bool has_vtid() const { return view_.has_param(KES_P_FORK_VTID); }
+
+    // pid: pid in the task's pid namespace
+    [[nodiscard]] int64_t vpid() const { return view_.param_int64(KES_P_FORK_VPID); }
+    [[nodiscard]] bool has_vpid() const { return view_.has_param(KES_P_FORK_VPID); }
+
+    // uint64: start time of the pid namespace's init
+    [[nodiscard]] uint64_t pidns_init_start_ts() const {
+        return view_.param_uint(KES_P_FORK_PIDNS_INIT_START_TS);
+    }
+    [[nodiscard]] bool has_pidns_init_start_ts() const {
+        return view_.has_param(KES_P_FORK_PIDNS_INIT_START_TS);
+    }
+
+  private:
+    View view_;
+};
+
+// vfork: a process was created with vfork(2)
+class VforkView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_VFORK;
+
+    explicit VforkView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // pid: child tid in the parent, 0 in the child, -errno on failure
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_VFORK_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_VFORK_RES); }
+
+    // charbuf: argv[0]
+    [[nodiscard]] std::string_view exe() const { return view_.param_string(KES_P_VFORK_EXE); }
+    [[nodiscard]] bool has_exe() const { return view_.has_param(KES_P_VFORK_EXE); }
+
+    // bytebuf: argv[1..], NUL-separated
+    [[nodiscard]] std::span<const uint8_t> args() const { return view_.param(KES_P_VFORK_ARGS); }
+    [[nodiscard]] bool has_args() const { return view_.has_param(KES_P_VFORK_ARGS); }
+
+    // pid
+    [[nodiscard]] int64_t tid() const { return view_.param_int64(KES_P_VFORK_TID); }
+    [[nodiscard]] bool has_tid() const { return view_.has_param(KES_P_VFORK_TID); }
+
+    // pid
+    [[nodiscard]] int64_t pid() const { return view_.param_int64(KES_P_VFORK_PID); }
+    [[nodiscard]] bool has_pid() const { return view_.has_param(KES_P_VFORK_PID); }
+
+    // pid: parent's thread id
+    [[nodiscard]] int64_t ptid() const { return view_.param_int64(KES_P_VFORK_PTID); }
+    [[nodiscard]] bool has_ptid() const { return view_.has_param(KES_P_VFORK_PTID); }
+
+    // charbuf
+    [[nodiscard]] std::string_view cwd() const { return view_.param_string(KES_P_VFORK_CWD); }
+    [[nodiscard]] bool has_cwd() const { return view_.has_param(KES_P_VFORK_CWD); }
+
+    // int64
+    [[nodiscard]] int64_t fdlimit() const { return view_.param_int64(KES_P_VFORK_FDLIMIT); }
+    [[nodiscard]] bool has_fdlimit() const { return view_.has_param(KES_P_VFORK_FDLIMIT); }
+
+    // uint64
+    [[nodiscard]] uint64_t pgft_maj() const { return view_.param_uint(KES_P_VFORK_PGFT_MAJ); }
+    [[nodiscard]] bool has_pgft_maj() const { return view_.has_param(KES_P_VFORK_PGFT_MAJ); }
+
+    // uint64
+    [[nodiscard]] uint64_t pgft_min() const { return view_.param_uint(KES_P_VFORK_PGFT_MIN); }
+    [[nodiscard]] bool has_pgft_min() const { return view_.has_param(KES_P_VFORK_PGFT_MIN); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_size() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_VFORK_VM_SIZE));
+    }
+    [[nodiscard]] bool has_vm_size() const { return view_.has_param(KES_P_VFORK_VM_SIZE); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_rss() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_VFORK_VM_RSS));
+    }
+    [[nodiscard]] bool has_vm_rss() const { return view_.has_param(KES_P_VFORK_VM_RSS); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_swap() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_VFORK_VM_SWAP));
+    }
+    [[nodiscard]] bool has_vm_swap() const { return view_.has_param(KES_P_VFORK_VM_SWAP); }
+
+    // charbuf
+    [[nodiscard]] std::string_view comm() const { return view_.param_string(KES_P_VFORK_COMM); }
+    [[nodiscard]] bool has_comm() const { return view_.has_param(KES_P_VFORK_COMM); }
+
+    // bytebuf: NUL-separated subsys=path entries
+    [[nodiscard]] std::span<const uint8_t> cgroups() const {
+        return view_.param(KES_P_VFORK_CGROUPS);
+    }
+    [[nodiscard]] bool has_cgroups() const { return view_.has_param(KES_P_VFORK_CGROUPS); }
+
+    // flags32: PPM clone flags (KES_CL_*)
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_VFORK_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_VFORK_FLAGS); }
+
+    // uint32
+    [[nodiscard]] uint32_t uid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_VFORK_UID));
+    }
+    [[nodiscard]] bool has_uid() const { return view_.has_param(KES_P_VFORK_UID); }
+
+    // uint32
+    [[nodiscard]] uint32_t gid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_VFORK_GID));
+    }
+    [[nodiscard]] bool has_gid() const { return view_.has_param(KES_P_VFORK_GID); }
+
+    // pid: tid in the task's pid namespace
+    [[nodiscard]] int64_t vtid() const { return view_.param_int64(KES_P_VFORK_VTID); }
+    [[nodiscard]] bool has_vtid() const { return view_.has_param(KES_P_VFORK_VTID); }
+
+    // pid: pid in the task's pid namespace
+    [[nodiscard]] int64_t vpid() const { return view_.param_int64(KES_P_VFORK_VPID); }
+    [[nodiscard]] bool has_vpid() const { return view_.has_param(KES_P_VFORK_VPID); }
+
+    // uint64: start time of the pid namespace's init
+    [[nodiscard]] uint64_t pidns_init_start_ts() const {
+        return view_.param_uint(KES_P_VFORK_PIDNS_INIT_START_TS);
+    }
+    [[nodiscard]] bool has_pidns_init_start_ts() const {
+        return view_.has_param(KES_P_VFORK_PIDNS_INIT_START_TS);
+    }
+
+  private:
+    View view_;
+};
+
+// close: a file descriptor was closed
+class CloseView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_CLOSE;
+
+    explicit CloseView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_CLOSE_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_CLOSE_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_CLOSE_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_CLOSE_FD); }
+
+  private:
+    View view_;
+};
+
+// socket: a socket was created
+class SocketView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SOCKET;
+
+    explicit SocketView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_SOCKET_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_SOCKET_FD); }
+
+    // enumflags32: PPM socket family (KES_AF_*)
+    [[nodiscard]] uint32_t domain() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SOCKET_DOMAIN));
+    }
+    [[nodiscard]] bool has_domain() const { return view_.has_param(KES_P_SOCKET_DOMAIN); }
+
+    // uint32
+    [[nodiscard]] uint32_t type() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SOCKET_TYPE));
+    }
+    [[nodiscard]] bool has_type() const { return view_.has_param(KES_P_SOCKET_TYPE); }
+
+    // uint32
+    [[nodiscard]] uint32_t proto() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SOCKET_PROTO));
+    }
+    [[nodiscard]] bool has_proto() const { return view_.has_param(KES_P_SOCKET_PROTO); }
+
+    // flags32
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SOCKET_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_SOCKET_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// bind: a socket was bound to a local address
+class BindView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_BIND;
+
+    explicit BindView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_BIND_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_BIND_RES); }
+
+    // sockaddr
+    [[nodiscard]] std::span<const uint8_t> addr() const { return view_.param(KES_P_BIND_ADDR); }
+    [[nodiscard]] bool has_addr() const { return view_.has_param(KES_P_BIND_ADDR); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_BIND_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_BIND_FD); }
+
+  private:
+    View view_;
+};
+
+// listen: a socket started listening for connections
+class ListenView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_LISTEN;
+
+    explicit ListenView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_LISTEN_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_LISTEN_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_LISTEN_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_LISTEN_FD); }
+
+    // int32
+    [[nodiscard]] int32_t backlog() const {
+        return static_cast<int32_t>(view_.param_int64(KES_P_LISTEN_BACKLOG));
+    }
+    [[nodiscard]] bool has_backlog() const { return view_.has_param(KES_P_LISTEN_BACKLOG); }
+
+  private:
+    View view_;
+};
+
+// accept: a connection was accepted
+class AcceptView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_ACCEPT;
+
+    explicit AcceptView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd: the new connection's fd, or -errno
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_ACCEPT_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_ACCEPT_FD); }
+
+    // socktuple
+    [[nodiscard]] std::span<const uint8_t> tuple() const { return view_.param(KES_P_ACCEPT_TUPLE); }
+    [[nodiscard]] bool has_tuple() const { return view_.has_param(KES_P_ACCEPT_TUPLE); }
+
+    // uint8: accept queue fill, percent
+    [[nodiscard]] uint8_t queuepct() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_ACCEPT_QUEUEPCT));
+    }
+    [[nodiscard]] bool has_queuepct() const { return view_.has_param(KES_P_ACCEPT_QUEUEPCT); }
+
+    // uint32
+    [[nodiscard]] uint32_t queuelen() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_ACCEPT_QUEUELEN));
+    }
+    [[nodiscard]] bool has_queuelen() const { return view_.has_param(KES_P_ACCEPT_QUEUELEN); }
+
+    // uint32
+    [[nodiscard]] uint32_t queuemax() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_ACCEPT_QUEUEMAX));
+    }
+    [[nodiscard]] bool has_queuemax() const { return view_.has_param(KES_P_ACCEPT_QUEUEMAX); }
+
+  private:
+    View view_;
+};
+
+// accept4: a connection was accepted with accept4(2)
+class Accept4View {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_ACCEPT4;
+
+    explicit Accept4View(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd: the new connection's fd, or -errno
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_ACCEPT4_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_ACCEPT4_FD); }
+
+    // socktuple
+    [[nodiscard]] std::span<const uint8_t> tuple() const {
+        return view_.param(KES_P_ACCEPT4_TUPLE);
+    }
+    [[nodiscard]] bool has_tuple() const { return view_.has_param(KES_P_ACCEPT4_TUPLE); }
+
+    // uint8: accept queue fill, percent
+    [[nodiscard]] uint8_t queuepct() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_ACCEPT4_QUEUEPCT));
+    }
+    [[nodiscard]] bool has_queuepct() const { return view_.has_param(KES_P_ACCEPT4_QUEUEPCT); }
+
+    // uint32
+    [[nodiscard]] uint32_t queuelen() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_ACCEPT4_QUEUELEN));
+    }
+    [[nodiscard]] bool has_queuelen() const { return view_.has_param(KES_P_ACCEPT4_QUEUELEN); }
+
+    // uint32
+    [[nodiscard]] uint32_t queuemax() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_ACCEPT4_QUEUEMAX));
+    }
+    [[nodiscard]] bool has_queuemax() const { return view_.has_param(KES_P_ACCEPT4_QUEUEMAX); }
+
+    // int32
+    [[nodiscard]] int32_t flags() const {
+        return static_cast<int32_t>(view_.param_int64(KES_P_ACCEPT4_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_ACCEPT4_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// sendto: data was sent on a socket
+class SendtoView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SENDTO;
+
+    explicit SendtoView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno: bytes sent, or -errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SENDTO_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SENDTO_RES); }
+
+    // bytebuf: the first bytes sent (snaplen)
+    [[nodiscard]] std::span<const uint8_t> data() const { return view_.param(KES_P_SENDTO_DATA); }
+    [[nodiscard]] bool has_data() const { return view_.has_param(KES_P_SENDTO_DATA); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_SENDTO_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_SENDTO_FD); }
+
+    // uint32
+    [[nodiscard]] uint32_t size() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SENDTO_SIZE));
+    }
+    [[nodiscard]] bool has_size() const { return view_.has_param(KES_P_SENDTO_SIZE); }
+
+    // socktuple
+    [[nodiscard]] std::span<const uint8_t> tuple() const { return view_.param(KES_P_SENDTO_TUPLE); }
+    [[nodiscard]] bool has_tuple() const { return view_.has_param(KES_P_SENDTO_TUPLE); }
+
+  private:
+    View view_;
+};
+
+// sendmsg: a message was sent on a socket
+class SendmsgView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SENDMSG;
+
+    explicit SendmsgView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno: bytes sent, or -errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SENDMSG_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SENDMSG_RES); }
+
+    // bytebuf: the first bytes sent (snaplen)
+    [[nodiscard]] std::span<const uint8_t> data() const { return view_.param(KES_P_SENDMSG_DATA); }
+    [[nodiscard]] bool has_data() const { return view_.has_param(KES_P_SENDMSG_DATA); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_SENDMSG_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_SENDMSG_FD); }
+
+    // uint32
+    [[nodiscard]] uint32_t size() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SENDMSG_SIZE));
+    }
+    [[nodiscard]] bool has_size() const { return view_.has_param(KES_P_SENDMSG_SIZE); }
+
+    // socktuple
+    [[nodiscard]] std::span<const uint8_t> tuple() const {
+        return view_.param(KES_P_SENDMSG_TUPLE);
+    }
+    [[nodiscard]] bool has_tuple() const { return view_.has_param(KES_P_SENDMSG_TUPLE); }
+
+  private:
+    View view_;
+};
+
+// recvfrom: data was received on a socket
+class RecvfromView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_RECVFROM;
+
+    explicit RecvfromView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno: bytes received, or -errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_RECVFROM_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_RECVFROM_RES); }
+
+    // bytebuf: the first bytes received (snaplen)
+    [[nodiscard]] std::span<const uint8_t> data() const { return view_.param(KES_P_RECVFROM_DATA); }
+    [[nodiscard]] bool has_data() const { return view_.has_param(KES_P_RECVFROM_DATA); }
+
+    // socktuple
+    [[nodiscard]] std::span<const uint8_t> tuple() const {
+        return view_.param(KES_P_RECVFROM_TUPLE);
+    }
+    [[nodiscard]] bool has_tuple() const { return view_.has_param(KES_P_RECVFROM_TUPLE); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_RECVFROM_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_RECVFROM_FD); }
+
+    // uint32
+    [[nodiscard]] uint32_t size() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_RECVFROM_SIZE));
+    }
+    [[nodiscard]] bool has_size() const { return view_.has_param(KES_P_RECVFROM_SIZE); }
+
+  private:
+    View view_;
+};
+
+// recvmsg: a message was received on a socket
+class RecvmsgView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_RECVMSG;
+
+    explicit RecvmsgView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno: bytes received, or -errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_RECVMSG_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_RECVMSG_RES); }
+
+    // uint32
+    [[nodiscard]] uint32_t size() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_RECVMSG_SIZE));
+    }
+    [[nodiscard]] bool has_size() const { return view_.has_param(KES_P_RECVMSG_SIZE); }
+
+    // bytebuf: the first bytes received (snaplen)
+    [[nodiscard]] std::span<const uint8_t> data() const { return view_.param(KES_P_RECVMSG_DATA); }
+    [[nodiscard]] bool has_data() const { return view_.has_param(KES_P_RECVMSG_DATA); }
+
+    // socktuple
+    [[nodiscard]] std::span<const uint8_t> tuple() const {
+        return view_.param(KES_P_RECVMSG_TUPLE);
+    }
+    [[nodiscard]] bool has_tuple() const { return view_.has_param(KES_P_RECVMSG_TUPLE); }
+
+    // bytebuf
+    [[nodiscard]] std::span<const uint8_t> msgcontrol() const {
+        return view_.param(KES_P_RECVMSG_MSGCONTROL);
+    }
+    [[nodiscard]] bool has_msgcontrol() const { return view_.has_param(KES_P_RECVMSG_MSGCONTROL); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_RECVMSG_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_RECVMSG_FD); }
+
+  private:
+    View view_;
+};
+
+// creat: a file was created with creat(2)
+class CreatView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_CREAT;
+
+    explicit CreatView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_CREAT_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_CREAT_FD); }
+
+    // fspath
+    [[nodiscard]] std::string_view name() const { return view_.param_string(KES_P_CREAT_NAME); }
+    [[nodiscard]] bool has_name() const { return view_.has_param(KES_P_CREAT_NAME); }
+
+    // uint32
+    [[nodiscard]] uint32_t mode() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CREAT_MODE));
+    }
+    [[nodiscard]] bool has_mode() const { return view_.has_param(KES_P_CREAT_MODE); }
+
+    // uint32
+    [[nodiscard]] uint32_t dev() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CREAT_DEV));
+    }
+    [[nodiscard]] bool has_dev() const { return view_.has_param(KES_P_CREAT_DEV); }
+
+    // uint64
+    [[nodiscard]] uint64_t ino() const { return view_.param_uint(KES_P_CREAT_INO); }
+    [[nodiscard]] bool has_ino() const { return view_.has_param(KES_P_CREAT_INO); }
+
+    // flags16
+    [[nodiscard]] uint16_t creat_flags() const {
+        return static_cast<uint16_t>(view_.param_uint(KES_P_CREAT_CREAT_FLAGS));
+    }
+    [[nodiscard]] bool has_creat_flags() const { return view_.has_param(KES_P_CREAT_CREAT_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// open_by_handle_at: a file was opened from a file handle
+class OpenByHandleAtView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_OPEN_BY_HANDLE_AT;
+
+    explicit OpenByHandleAtView(const View& view) : view_(view) {
+        KES_DCHECK(view.type() == kEventId);
+    }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_OPEN_BY_HANDLE_AT_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_OPEN_BY_HANDLE_AT_FD); }
+
+    // fd
+    [[nodiscard]] int64_t mountfd() const {
+        return view_.param_int64(KES_P_OPEN_BY_HANDLE_AT_MOUNTFD);
+    }
+    [[nodiscard]] bool has_mountfd() const {
+        return view_.has_param(KES_P_OPEN_BY_HANDLE_AT_MOUNTFD);
+    }
+
+    // flags32: PPM open flags
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_OPEN_BY_HANDLE_AT_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_OPEN_BY_HANDLE_AT_FLAGS); }
+
+    // fspath
+    [[nodiscard]] std::string_view path() const {
+        return view_.param_string(KES_P_OPEN_BY_HANDLE_AT_PATH);
+    }
+    [[nodiscard]] bool has_path() const { return view_.has_param(KES_P_OPEN_BY_HANDLE_AT_PATH); }
+
+    // uint32
+    [[nodiscard]] uint32_t dev() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_OPEN_BY_HANDLE_AT_DEV));
+    }
+    [[nodiscard]] bool has_dev() const { return view_.has_param(KES_P_OPEN_BY_HANDLE_AT_DEV); }
+
+    // uint64
+    [[nodiscard]] uint64_t ino() const { return view_.param_uint(KES_P_OPEN_BY_HANDLE_AT_INO); }
+    [[nodiscard]] bool has_ino() const { return view_.has_param(KES_P_OPEN_BY_HANDLE_AT_INO); }
+
+  private:
+    View view_;
+};
+
+// rename: a file was renamed
+class RenameView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_RENAME;
+
+    explicit RenameView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_RENAME_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_RENAME_RES); }
+
+    // fspath
+    [[nodiscard]] std::string_view oldpath() const {
+        return view_.param_string(KES_P_RENAME_OLDPATH);
+    }
+    [[nodiscard]] bool has_oldpath() const { return view_.has_param(KES_P_RENAME_OLDPATH); }
+
+    // fspath
+    [[nodiscard]] std::string_view newpath() const {
+        return view_.param_string(KES_P_RENAME_NEWPATH);
+    }
+    [[nodiscard]] bool has_newpath() const { return view_.has_param(KES_P_RENAME_NEWPATH); }
+
+  private:
+    View view_;
+};
+
+// renameat: a file was renamed relative to directory fds
+class RenameatView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_RENAMEAT;
+
+    explicit RenameatView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_RENAMEAT_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_RENAMEAT_RES); }
+
+    // fd
+    [[nodiscard]] int64_t olddirfd() const { return view_.param_int64(KES_P_RENAMEAT_OLDDIRFD); }
+    [[nodiscard]] bool has_olddirfd() const { return view_.has_param(KES_P_RENAMEAT_OLDDIRFD); }
+
+    // fsrelpath
+    [[nodiscard]] std::string_view oldpath() const {
+        return view_.param_string(KES_P_RENAMEAT_OLDPATH);
+    }
+    [[nodiscard]] bool has_oldpath() const { return view_.has_param(KES_P_RENAMEAT_OLDPATH); }
+
+    // fd
+    [[nodiscard]] int64_t newdirfd() const { return view_.param_int64(KES_P_RENAMEAT_NEWDIRFD); }
+    [[nodiscard]] bool has_newdirfd() const { return view_.has_param(KES_P_RENAMEAT_NEWDIRFD); }
+
+    // fsrelpath
+    [[nodiscard]] std::string_view newpath() const {
+        return view_.param_string(KES_P_RENAMEAT_NEWPATH);
+    }
+    [[nodiscard]] bool has_newpath() const { return view_.has_param(KES_P_RENAMEAT_NEWPATH); }
+
+  private:
+    View view_;
+};
+
+// renameat2: a file was renamed with renameat2(2)
+class Renameat2View {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_RENAMEAT2;
+
+    explicit Renameat2View(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_RENAMEAT2_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_RENAMEAT2_RES); }
+
+    // fd
+    [[nodiscard]] int64_t olddirfd() const { return view_.param_int64(KES_P_RENAMEAT2_OLDDIRFD); }
+    [[nodiscard]] bool has_olddirfd() const { return view_.has_param(KES_P_RENAMEAT2_OLDDIRFD); }
+
+    // fsrelpath
+    [[nodiscard]] std::string_view oldpath() const {
+        return view_.param_string(KES_P_RENAMEAT2_OLDPATH);
+    }
+    [[nodiscard]] bool has_oldpath() const { return view_.has_param(KES_P_RENAMEAT2_OLDPATH); }
+
+    // fd
+    [[nodiscard]] int64_t newdirfd() const { return view_.param_int64(KES_P_RENAMEAT2_NEWDIRFD); }
+    [[nodiscard]] bool has_newdirfd() const { return view_.has_param(KES_P_RENAMEAT2_NEWDIRFD); }
+
+    // fsrelpath
+    [[nodiscard]] std::string_view newpath() const {
+        return view_.param_string(KES_P_RENAMEAT2_NEWPATH);
+    }
+    [[nodiscard]] bool has_newpath() const { return view_.has_param(KES_P_RENAMEAT2_NEWPATH); }
+
+    // flags32
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_RENAMEAT2_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_RENAMEAT2_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// unlink: a file was removed
+class UnlinkView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_UNLINK;
+
+    explicit UnlinkView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_UNLINK_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_UNLINK_RES); }
+
+    // fspath
+    [[nodiscard]] std::string_view path() const { return view_.param_string(KES_P_UNLINK_PATH); }
+    [[nodiscard]] bool has_path() const { return view_.has_param(KES_P_UNLINK_PATH); }
+
+  private:
+    View view_;
+};
+
+// unlinkat: a file or directory was removed relative to a directory fd
+class UnlinkatView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_UNLINKAT;
+
+    explicit UnlinkatView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_UNLINKAT_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_UNLINKAT_RES); }
+
+    // fd
+    [[nodiscard]] int64_t dirfd() const { return view_.param_int64(KES_P_UNLINKAT_DIRFD); }
+    [[nodiscard]] bool has_dirfd() const { return view_.has_param(KES_P_UNLINKAT_DIRFD); }
+
+    // fsrelpath
+    [[nodiscard]] std::string_view name() const { return view_.param_string(KES_P_UNLINKAT_NAME); }
+    [[nodiscard]] bool has_name() const { return view_.has_param(KES_P_UNLINKAT_NAME); }
+
+    // flags32
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_UNLINKAT_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_UNLINKAT_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// rmdir: a directory was removed
+class RmdirView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_RMDIR;
+
+    explicit RmdirView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_RMDIR_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_RMDIR_RES); }
+
+    // fspath
+    [[nodiscard]] std::string_view path() const { return view_.param_string(KES_P_RMDIR_PATH); }
+    [[nodiscard]] bool has_path() const { return view_.has_param(KES_P_RMDIR_PATH); }
+
+  private:
+    View view_;
+};
+
+// mkdir: a directory was created
+class MkdirView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_MKDIR;
+
+    explicit MkdirView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_MKDIR_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_MKDIR_RES); }
+
+    // fspath
+    [[nodiscard]] std::string_view path() const { return view_.param_string(KES_P_MKDIR_PATH); }
+    [[nodiscard]] bool has_path() const { return view_.has_param(KES_P_MKDIR_PATH); }
+
+    // uint32
+    [[nodiscard]] uint32_t mode() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_MKDIR_MODE));
+    }
+    [[nodiscard]] bool has_mode() const { return view_.has_param(KES_P_MKDIR_MODE); }
+
+  private:
+    View view_;
+};
+
+// mkdirat: a directory was created relative to a directory fd
+class MkdiratView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_MKDIRAT;
+
+    explicit MkdiratView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_MKDIRAT_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_MKDIRAT_RES); }
+
+    // fd
+    [[nodiscard]] int64_t dirfd() const { return view_.param_int64(KES_P_MKDIRAT_DIRFD); }
+    [[nodiscard]] bool has_dirfd() const { return view_.has_param(KES_P_MKDIRAT_DIRFD); }
+
+    // fsrelpath
+    [[nodiscard]] std::string_view path() const { return view_.param_string(KES_P_MKDIRAT_PATH); }
+    [[nodiscard]] bool has_path() const { return view_.has_param(KES_P_MKDIRAT_PATH); }
+
+    // uint32
+    [[nodiscard]] uint32_t mode() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_MKDIRAT_MODE));
+    }
+    [[nodiscard]] bool has_mode() const { return view_.has_param(KES_P_MKDIRAT_MODE); }
+
+  private:
+    View view_;
+};
+
+// chmod: a file's mode was changed
+class ChmodView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_CHMOD;
+
+    explicit ChmodView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_CHMOD_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_CHMOD_RES); }
+
+    // fspath
+    [[nodiscard]] std::string_view filename() const {
+        return view_.param_string(KES_P_CHMOD_FILENAME);
+    }
+    [[nodiscard]] bool has_filename() const { return view_.has_param(KES_P_CHMOD_FILENAME); }
+
+    // mode
+    [[nodiscard]] uint32_t mode() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CHMOD_MODE));
+    }
+    [[nodiscard]] bool has_mode() const { return view_.has_param(KES_P_CHMOD_MODE); }
+
+  private:
+    View view_;
+};
+
+// fchmod: an open file's mode was changed
+class FchmodView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_FCHMOD;
+
+    explicit FchmodView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_FCHMOD_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_FCHMOD_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_FCHMOD_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_FCHMOD_FD); }
+
+    // mode
+    [[nodiscard]] uint32_t mode() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_FCHMOD_MODE));
+    }
+    [[nodiscard]] bool has_mode() const { return view_.has_param(KES_P_FCHMOD_MODE); }
+
+  private:
+    View view_;
+};
+
+// fchmodat: a file's mode was changed relative to a directory fd
+class FchmodatView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_FCHMODAT;
+
+    explicit FchmodatView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_FCHMODAT_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_FCHMODAT_RES); }
+
+    // fd
+    [[nodiscard]] int64_t dirfd() const { return view_.param_int64(KES_P_FCHMODAT_DIRFD); }
+    [[nodiscard]] bool has_dirfd() const { return view_.has_param(KES_P_FCHMODAT_DIRFD); }
+
+    // fsrelpath
+    [[nodiscard]] std::string_view filename() const {
+        return view_.param_string(KES_P_FCHMODAT_FILENAME);
+    }
+    [[nodiscard]] bool has_filename() const { return view_.has_param(KES_P_FCHMODAT_FILENAME); }
+
+    // mode
+    [[nodiscard]] uint32_t mode() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_FCHMODAT_MODE));
+    }
+    [[nodiscard]] bool has_mode() const { return view_.has_param(KES_P_FCHMODAT_MODE); }
+
+  private:
+    View view_;
+};
+
+// symlink: a symbolic link was created
+class SymlinkView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SYMLINK;
+
+    explicit SymlinkView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SYMLINK_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SYMLINK_RES); }
+
+    // charbuf
+    [[nodiscard]] std::string_view target() const {
+        return view_.param_string(KES_P_SYMLINK_TARGET);
+    }
+    [[nodiscard]] bool has_target() const { return view_.has_param(KES_P_SYMLINK_TARGET); }
+
+    // fspath
+    [[nodiscard]] std::string_view linkpath() const {
+        return view_.param_string(KES_P_SYMLINK_LINKPATH);
+    }
+    [[nodiscard]] bool has_linkpath() const { return view_.has_param(KES_P_SYMLINK_LINKPATH); }
+
+  private:
+    View view_;
+};
+
+// symlinkat: a symbolic link was created relative to a directory fd
+class SymlinkatView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SYMLINKAT;
+
+    explicit SymlinkatView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SYMLINKAT_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SYMLINKAT_RES); }
+
+    // charbuf
+    [[nodiscard]] std::string_view target() const {
+        return view_.param_string(KES_P_SYMLINKAT_TARGET);
+    }
+    [[nodiscard]] bool has_target() const { return view_.has_param(KES_P_SYMLINKAT_TARGET); }
+
+    // fd
+    [[nodiscard]] int64_t linkdirfd() const { return view_.param_int64(KES_P_SYMLINKAT_LINKDIRFD); }
+    [[nodiscard]] bool has_linkdirfd() const { return view_.has_param(KES_P_SYMLINKAT_LINKDIRFD); }
+
+    // fsrelpath
+    [[nodiscard]] std::string_view linkpath() const {
+        return view_.param_string(KES_P_SYMLINKAT_LINKPATH);
+    }
+    [[nodiscard]] bool has_linkpath() const { return view_.has_param(KES_P_SYMLINKAT_LINKPATH); }
+
+  private:
+    View view_;
+};
+
+// link: a hard link was created
+class LinkView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_LINK;
+
+    explicit LinkView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_LINK_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_LINK_RES); }
+
+    // fspath
+    [[nodiscard]] std::string_view oldpath() const {
+        return view_.param_string(KES_P_LINK_OLDPATH);
+    }
+    [[nodiscard]] bool has_oldpath() const { return view_.has_param(KES_P_LINK_OLDPATH); }
+
+    // fspath
+    [[nodiscard]] std::string_view newpath() const {
+        return view_.param_string(KES_P_LINK_NEWPATH);
+    }
+    [[nodiscard]] bool has_newpath() const { return view_.has_param(KES_P_LINK_NEWPATH); }
+
+  private:
+    View view_;
+};
+
+// linkat: a hard link was created relative to directory fds
+class LinkatView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_LINKAT;
+
+    explicit LinkatView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_LINKAT_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_LINKAT_RES); }
+
+    // fd
+    [[nodiscard]] int64_t olddir() const { return view_.param_int64(KES_P_LINKAT_OLDDIR); }
+    [[nodiscard]] bool has_olddir() const { return view_.has_param(KES_P_LINKAT_OLDDIR); }
+
+    // fsrelpath
+    [[nodiscard]] std::string_view oldpath() const {
+        return view_.param_string(KES_P_LINKAT_OLDPATH);
+    }
+    [[nodiscard]] bool has_oldpath() const { return view_.has_param(KES_P_LINKAT_OLDPATH); }
+
+    // fd
+    [[nodiscard]] int64_t newdir() const { return view_.param_int64(KES_P_LINKAT_NEWDIR); }
+    [[nodiscard]] bool has_newdir() const { return view_.has_param(KES_P_LINKAT_NEWDIR); }
+
+    // fsrelpath
+    [[nodiscard]] std::string_view newpath() const {
+        return view_.param_string(KES_P_LINKAT_NEWPATH);
+    }
+    [[nodiscard]] bool has_newpath() const { return view_.has_param(KES_P_LINKAT_NEWPATH); }
+
+    // flags32
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_LINKAT_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_LINKAT_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// ptrace: a process was traced or its memory or registers accessed
+class PtraceView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_PTRACE;
+
+    explicit PtraceView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_PTRACE_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_PTRACE_RES); }
+
+    // uint64: raw value (Falco: a dynamic-type parameter)
+    [[nodiscard]] uint64_t addr() const { return view_.param_uint(KES_P_PTRACE_ADDR); }
+    [[nodiscard]] bool has_addr() const { return view_.has_param(KES_P_PTRACE_ADDR); }
+
+    // uint64: raw value (Falco: a dynamic-type parameter)
+    [[nodiscard]] uint64_t data() const { return view_.param_uint(KES_P_PTRACE_DATA); }
+    [[nodiscard]] bool has_data() const { return view_.has_param(KES_P_PTRACE_DATA); }
+
+    // enumflags16: PPM ptrace request
+    [[nodiscard]] uint16_t request() const {
+        return static_cast<uint16_t>(view_.param_uint(KES_P_PTRACE_REQUEST));
+    }
+    [[nodiscard]] bool has_request() const { return view_.has_param(KES_P_PTRACE_REQUEST); }
+
+    // pid
+    [[nodiscard]] int64_t pid() const { return view_.param_int64(KES_P_PTRACE_PID); }
+    [[nodiscard]] bool has_pid() const { return view_.has_param(KES_P_PTRACE_PID); }
+
+  private:
+    View view_;
+};
+
+// init_module: a kernel module was loaded from memory
+class InitModuleView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_INIT_MODULE;
+
+    explicit InitModuleView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_INIT_MODULE_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_INIT_MODULE_RES); }
+
+    // bytebuf: the first bytes of the module image
+    [[nodiscard]] std::span<const uint8_t> img() const {
+        return view_.param(KES_P_INIT_MODULE_IMG);
+    }
+    [[nodiscard]] bool has_img() const { return view_.has_param(KES_P_INIT_MODULE_IMG); }
+
+    // uint64
+    [[nodiscard]] uint64_t length() const { return view_.param_uint(KES_P_INIT_MODULE_LENGTH); }
+    [[nodiscard]] bool has_length() const { return view_.has_param(KES_P_INIT_MODULE_LENGTH); }
+
+    // charbuf
+    [[nodiscard]] std::string_view uargs() const {
+        return view_.param_string(KES_P_INIT_MODULE_UARGS);
+    }
+    [[nodiscard]] bool has_uargs() const { return view_.has_param(KES_P_INIT_MODULE_UARGS); }
+
+  private:
+    View view_;
+};
+
+// finit_module: a kernel module was loaded from a file descriptor
+class FinitModuleView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_FINIT_MODULE;
+
+    explicit FinitModuleView(const View& view) : view_(view) {
+        KES_DCHECK(view.type() == kEventId);
+    }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_FINIT_MODULE_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_FINIT_MODULE_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_FINIT_MODULE_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_FINIT_MODULE_FD); }
+
+    // charbuf
+    [[nodiscard]] std::string_view uargs() const {
+        return view_.param_string(KES_P_FINIT_MODULE_UARGS);
+    }
+    [[nodiscard]] bool has_uargs() const { return view_.has_param(KES_P_FINIT_MODULE_UARGS); }
+
+    // flags32
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_FINIT_MODULE_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_FINIT_MODULE_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// dup: a file descriptor was duplicated
+class DupView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_DUP;
+
+    explicit DupView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_DUP_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_DUP_RES); }
+
+    // fd
+    [[nodiscard]] int64_t oldfd() const { return view_.param_int64(KES_P_DUP_OLDFD); }
+    [[nodiscard]] bool has_oldfd() const { return view_.has_param(KES_P_DUP_OLDFD); }
+
+  private:
+    View view_;
+};
+
+// dup2: a file descriptor was duplicated onto another
+class Dup2View {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_DUP2;
+
+    explicit Dup2View(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_DUP2_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_DUP2_RES); }
+
+    // fd
+    [[nodiscard]] int64_t oldfd() const { return view_.param_int64(KES_P_DUP2_OLDFD); }
+    [[nodiscard]] bool has_oldfd() const { return view_.has_param(KES_P_DUP2_OLDFD); }
+
+    // fd
+    [[nodiscard]] int64_t newfd() const { return view_.param_int64(KES_P_DUP2_NEWFD); }
+    [[nodiscard]] bool has_newfd() const { return view_.has_param(KES_P_DUP2_NEWFD); }
+
+  private:
+    View view_;
+};
+
+// dup3: a file descriptor was duplicated onto another, with flags
+class Dup3View {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_DUP3;
+
+    explicit Dup3View(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_DUP3_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_DUP3_RES); }
+
+    // fd
+    [[nodiscard]] int64_t oldfd() const { return view_.param_int64(KES_P_DUP3_OLDFD); }
+    [[nodiscard]] bool has_oldfd() const { return view_.has_param(KES_P_DUP3_OLDFD); }
+
+    // fd
+    [[nodiscard]] int64_t newfd() const { return view_.param_int64(KES_P_DUP3_NEWFD); }
+    [[nodiscard]] bool has_newfd() const { return view_.has_param(KES_P_DUP3_NEWFD); }
+
+    // flags32
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_DUP3_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_DUP3_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// setns: a thread joined a namespace
+class SetnsView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SETNS;
+
+    explicit SetnsView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SETNS_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SETNS_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_SETNS_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_SETNS_FD); }
+
+    // flags32
+    [[nodiscard]] uint32_t nstype() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETNS_NSTYPE));
+    }
+    [[nodiscard]] bool has_nstype() const { return view_.has_param(KES_P_SETNS_NSTYPE); }
+
+  private:
+    View view_;
+};
+
+// unshare: a thread left shared namespaces or resources
+class UnshareView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_UNSHARE;
+
+    explicit UnshareView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_UNSHARE_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_UNSHARE_RES); }
+
+    // flags32
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_UNSHARE_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_UNSHARE_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// setuid: a process changed its user id
+class SetuidView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SETUID;
+
+    explicit SetuidView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SETUID_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SETUID_RES); }
+
+    // uid
+    [[nodiscard]] uint32_t uid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETUID_UID));
+    }
+    [[nodiscard]] bool has_uid() const { return view_.has_param(KES_P_SETUID_UID); }
+
+  private:
+    View view_;
+};
+
+// setgid: a process changed its group id
+class SetgidView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SETGID;
+
+    explicit SetgidView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SETGID_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SETGID_RES); }
+
+    // gid
+    [[nodiscard]] uint32_t gid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETGID_GID));
+    }
+    [[nodiscard]] bool has_gid() const { return view_.has_param(KES_P_SETGID_GID); }
+
+  private:
+    View view_;
+};
+
+// setresuid: a process changed its real, effective and saved user ids
+class SetresuidView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SETRESUID;
+
+    explicit SetresuidView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SETRESUID_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SETRESUID_RES); }
+
+    // uid
+    [[nodiscard]] uint32_t ruid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETRESUID_RUID));
+    }
+    [[nodiscard]] bool has_ruid() const { return view_.has_param(KES_P_SETRESUID_RUID); }
+
+    // uid
+    [[nodiscard]] uint32_t euid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETRESUID_EUID));
+    }
+    [[nodiscard]] bool has_euid() const { return view_.has_param(KES_P_SETRESUID_EUID); }
+
+    // uid
+    [[nodiscard]] uint32_t suid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETRESUID_SUID));
+    }
+    [[nodiscard]] bool has_suid() const { return view_.has_param(KES_P_SETRESUID_SUID); }
+
+  private:
+    View view_;
+};
+
+// capset: a thread changed its capabilities
+class CapsetView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_CAPSET;
+
+    explicit CapsetView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_CAPSET_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_CAPSET_RES); }
+
+    // uint64
+    [[nodiscard]] uint64_t cap_inheritable() const {
+        return view_.param_uint(KES_P_CAPSET_CAP_INHERITABLE);
+    }
+    [[nodiscard]] bool has_cap_inheritable() const {
+        return view_.has_param(KES_P_CAPSET_CAP_INHERITABLE);
+    }
+
+    // uint64
+    [[nodiscard]] uint64_t cap_permitted() const {
+        return view_.param_uint(KES_P_CAPSET_CAP_PERMITTED);
+    }
+    [[nodiscard]] bool has_cap_permitted() const {
+        return view_.has_param(KES_P_CAPSET_CAP_PERMITTED);
+    }
+
+    // uint64
+    [[nodiscard]] uint64_t cap_effective() const {
+        return view_.param_uint(KES_P_CAPSET_CAP_EFFECTIVE);
+    }
+    [[nodiscard]] bool has_cap_effective() const {
+        return view_.has_param(KES_P_CAPSET_CAP_EFFECTIVE);
+    }
+
+  private:
+    View view_;
+};
+
+// bpf: the bpf(2) syscall was used
+class BpfView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_BPF;
+
+    explicit BpfView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd: the result: a new fd, or -errno
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_BPF_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_BPF_FD); }
+
+    // enumflags32: bpf command
+    [[nodiscard]] uint32_t cmd() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_BPF_CMD));
+    }
+    [[nodiscard]] bool has_cmd() const { return view_.has_param(KES_P_BPF_CMD); }
+
+  private:
+    View view_;
+};
+
+// userfaultfd: a userfaultfd was created
+class UserfaultfdView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_USERFAULTFD;
+
+    explicit UserfaultfdView(const View& view) : view_(view) {
+        KES_DCHECK(view.type() == kEventId);
+    }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_USERFAULTFD_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_USERFAULTFD_RES); }
+
+    // flags32
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_USERFAULTFD_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_USERFAULTFD_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// memfd_create: an anonymous memory-backed file was created
+class MemfdCreateView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_MEMFD_CREATE;
+
+    explicit MemfdCreateView(const View& view) : view_(view) {
+        KES_DCHECK(view.type() == kEventId);
+    }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_MEMFD_CREATE_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_MEMFD_CREATE_FD); }
+
+    // charbuf
+    [[nodiscard]] std::string_view name() const {
+        return view_.param_string(KES_P_MEMFD_CREATE_NAME);
+    }
+    [[nodiscard]] bool has_name() const { return view_.has_param(KES_P_MEMFD_CREATE_NAME); }
+
+    // flags32
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_MEMFD_CREATE_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_MEMFD_CREATE_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// mount: a filesystem was mounted
+class MountView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_MOUNT;
+
+    explicit MountView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_MOUNT_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_MOUNT_RES); }
+
+    // charbuf
+    [[nodiscard]] std::string_view dev() const { return view_.param_string(KES_P_MOUNT_DEV); }
+    [[nodiscard]] bool has_dev() const { return view_.has_param(KES_P_MOUNT_DEV); }
+
+    // fspath
+    [[nodiscard]] std::string_view dir() const { return view_.param_string(KES_P_MOUNT_DIR); }
+    [[nodiscard]] bool has_dir() const { return view_.has_param(KES_P_MOUNT_DIR); }
+
+    // charbuf
+    [[nodiscard]] std::string_view type() const { return view_.param_string(KES_P_MOUNT_TYPE); }
+    [[nodiscard]] bool has_type() const { return view_.has_param(KES_P_MOUNT_TYPE); }
+
+    // flags32
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_MOUNT_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_MOUNT_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// chdir: a process changed its working directory
+class ChdirView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_CHDIR;
+
+    explicit ChdirView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_CHDIR_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_CHDIR_RES); }
+
+    // charbuf
+    [[nodiscard]] std::string_view path() const { return view_.param_string(KES_P_CHDIR_PATH); }
+    [[nodiscard]] bool has_path() const { return view_.has_param(KES_P_CHDIR_PATH); }
+
+  private:
+    View view_;
+};
+
+// pipe: a pipe was created
+class PipeView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_PIPE;
+
+    explicit PipeView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_PIPE_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_PIPE_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd1() const { return view_.param_int64(KES_P_PIPE_FD1); }
+    [[nodiscard]] bool has_fd1() const { return view_.has_param(KES_P_PIPE_FD1); }
+
+    // fd
+    [[nodiscard]] int64_t fd2() const { return view_.param_int64(KES_P_PIPE_FD2); }
+    [[nodiscard]] bool has_fd2() const { return view_.has_param(KES_P_PIPE_FD2); }
+
+    // uint64
+    [[nodiscard]] uint64_t ino() const { return view_.param_uint(KES_P_PIPE_INO); }
+    [[nodiscard]] bool has_ino() const { return view_.has_param(KES_P_PIPE_INO); }
+
+  private:
+    View view_;
+};
+
+// socketpair: a pair of connected sockets was created
+class SocketpairView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SOCKETPAIR;
+
+    explicit SocketpairView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SOCKETPAIR_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SOCKETPAIR_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd1() const { return view_.param_int64(KES_P_SOCKETPAIR_FD1); }
+    [[nodiscard]] bool has_fd1() const { return view_.has_param(KES_P_SOCKETPAIR_FD1); }
+
+    // fd
+    [[nodiscard]] int64_t fd2() const { return view_.param_int64(KES_P_SOCKETPAIR_FD2); }
+    [[nodiscard]] bool has_fd2() const { return view_.has_param(KES_P_SOCKETPAIR_FD2); }
+
+    // uint64
+    [[nodiscard]] uint64_t source() const { return view_.param_uint(KES_P_SOCKETPAIR_SOURCE); }
+    [[nodiscard]] bool has_source() const { return view_.has_param(KES_P_SOCKETPAIR_SOURCE); }
+
+    // uint64
+    [[nodiscard]] uint64_t peer() const { return view_.param_uint(KES_P_SOCKETPAIR_PEER); }
+    [[nodiscard]] bool has_peer() const { return view_.has_param(KES_P_SOCKETPAIR_PEER); }
+
+    // enumflags32: PPM socket family (KES_AF_*)
+    [[nodiscard]] uint32_t domain() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SOCKETPAIR_DOMAIN));
+    }
+    [[nodiscard]] bool has_domain() const { return view_.has_param(KES_P_SOCKETPAIR_DOMAIN); }
+
+    // uint32
+    [[nodiscard]] uint32_t type() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SOCKETPAIR_TYPE));
+    }
+    [[nodiscard]] bool has_type() const { return view_.has_param(KES_P_SOCKETPAIR_TYPE); }
+
+    // uint32
+    [[nodiscard]] uint32_t proto() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SOCKETPAIR_PROTO));
+    }
+    [[nodiscard]] bool has_proto() const { return view_.has_param(KES_P_SOCKETPAIR_PROTO); }
+
+  private:
+    View view_;
+};
+
+// prctl: a process operation was done with prctl(2)
+class PrctlView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_PRCTL;
+
+    explicit PrctlView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_PRCTL_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_PRCTL_RES); }
+
+    // enumflags32
+    [[nodiscard]] uint32_t option() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_PRCTL_OPTION));
+    }
+    [[nodiscard]] bool has_option() const { return view_.has_param(KES_P_PRCTL_OPTION); }
+
+    // charbuf
+    [[nodiscard]] std::string_view arg2_str() const {
+        return view_.param_string(KES_P_PRCTL_ARG2_STR);
+    }
+    [[nodiscard]] bool has_arg2_str() const { return view_.has_param(KES_P_PRCTL_ARG2_STR); }
+
+    // int64
+    [[nodiscard]] int64_t arg2_int() const { return view_.param_int64(KES_P_PRCTL_ARG2_INT); }
+    [[nodiscard]] bool has_arg2_int() const { return view_.has_param(KES_P_PRCTL_ARG2_INT); }
+
+  private:
+    View view_;
+};
+
+// fcntl: a file descriptor was manipulated with fcntl(2)
+class FcntlView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_FCNTL;
+
+    explicit FcntlView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_FCNTL_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_FCNTL_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_FCNTL_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_FCNTL_FD); }
+
+    // enumflags8: PPM fcntl command
+    [[nodiscard]] uint8_t cmd() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_FCNTL_CMD));
+    }
+    [[nodiscard]] bool has_cmd() const { return view_.has_param(KES_P_FCNTL_CMD); }
+
+    // uint64
+    [[nodiscard]] uint64_t arg() const { return view_.param_uint(KES_P_FCNTL_ARG); }
+    [[nodiscard]] bool has_arg() const { return view_.has_param(KES_P_FCNTL_ARG); }
+
+  private:
+    View view_;
+};
+
+// mprotect: the protection of a memory region was changed
+class MprotectView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_MPROTECT;
+
+    explicit MprotectView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_MPROTECT_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_MPROTECT_RES); }
+
+    // uint64
+    [[nodiscard]] uint64_t addr() const { return view_.param_uint(KES_P_MPROTECT_ADDR); }
+    [[nodiscard]] bool has_addr() const { return view_.has_param(KES_P_MPROTECT_ADDR); }
+
+    // uint64
+    [[nodiscard]] uint64_t length() const { return view_.param_uint(KES_P_MPROTECT_LENGTH); }
+    [[nodiscard]] bool has_length() const { return view_.has_param(KES_P_MPROTECT_LENGTH); }
+
+    // flags32: PPM protection flags
+    [[nodiscard]] uint32_t prot() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_MPROTECT_PROT));
+    }
+    [[nodiscard]] bool has_prot() const { return view_.has_param(KES_P_MPROTECT_PROT); }
+
+  private:
+    View view_;
+};
+
+// kill: a signal was sent to a process
+class KillView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_KILL;
+
+    explicit KillView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_KILL_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_KILL_RES); }
+
+    // pid
+    [[nodiscard]] int64_t pid() const { return view_.param_int64(KES_P_KILL_PID); }
+    [[nodiscard]] bool has_pid() const { return view_.has_param(KES_P_KILL_PID); }
+
+    // sigtype
+    [[nodiscard]] uint8_t sig() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_KILL_SIG));
+    }
+    [[nodiscard]] bool has_sig() const { return view_.has_param(KES_P_KILL_SIG); }
+
+  private:
+    View view_;
+};
+
 } // namespace kestrel::event

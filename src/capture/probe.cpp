@@ -77,6 +77,23 @@ base::Error bpf_error(ErrorCode code_if_other, std::string what, int err) {
 
 } // namespace
 
+bool probe_emits(uint16_t event_id) {
+    // Keep in sync with the dispatch in kes_sys_exit (bpf/kestrel.bpf.c): marking a syscall
+    // the probe has no fill code for would cost every such call a trip past the fast path.
+    switch (event_id) {
+    case KES_EVT_EXECVE:
+    case KES_EVT_EXECVEAT:
+    case KES_EVT_OPEN:
+    case KES_EVT_OPENAT:
+    case KES_EVT_OPENAT2:
+    case KES_EVT_CONNECT:
+    case KES_EVT_PROCEXIT:
+        return true;
+    default:
+        return false;
+    }
+}
+
 base::Result<size_t> ring_size_for_preset(unsigned preset) {
     // Falco's buf_size_preset table, 1 MiB doubling up to 512 MiB.
     if (preset < 1 || preset > 10) {
@@ -189,7 +206,7 @@ base::Status Probe::insert_rings() {
 base::Status Probe::fill_interesting() {
     int fd = bpf_map__fd(skel_->maps.interesting);
     for (const auto& sc : event::syscall_events()) {
-        if (sc.nr < 0 || sc.nr >= KES_SYSCALL_TABLE_SIZE) {
+        if (sc.nr < 0 || sc.nr >= KES_SYSCALL_TABLE_SIZE || !probe_emits(sc.event_id)) {
             continue;
         }
         uint32_t key = static_cast<uint32_t>(sc.nr);

@@ -55,6 +55,10 @@ struct ProgramStats {
     uint32_t xlated_bytes = 0;   // program size after verification
 };
 
+// Whether the probe has code to emit this event (the schema knows more events than the probe
+// emits yet).
+bool probe_emits(uint16_t event_id);
+
 // Ring buffer size in bytes for a buf_size_preset, or an error for an unknown preset.
 base::Result<size_t> ring_size_for_preset(unsigned preset);
 

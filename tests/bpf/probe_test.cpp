@@ -218,6 +218,8 @@ TEST_F(ProbeTest, ProgramsLoadedAndVerified) {
         RecordProperty(p.name + "_verified_insns", static_cast<int>(p.verified_insns));
     }
     EXPECT_EQ(probe_->ring_fds().size(), probe_->possible_cpus());
+    EXPECT_TRUE(probe_emits(KES_EVT_OPENAT));
+    EXPECT_FALSE(probe_emits(KES_EVT_UNKNOWN));
 }
 
 TEST_F(ProbeTest, OpenatSuccessResolvedPathFlagsDevIno) {

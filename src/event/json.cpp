@@ -167,7 +167,28 @@ std::string_view unix_path(const uint8_t* p, size_t n) {
     return {s, strnlen(s, n)};
 }
 
-void append_time(std::string& out, uint64_t wall_ns) { out += base::format_wall_time_iso(wall_ns); }
+// base::format_wall_time_iso, with the date-and-seconds part cached per thread: --dump renders
+// many events per second and would otherwise call gmtime_r and allocate for each.
+void append_time(std::string& out, uint64_t wall_ns) {
+    constexpr uint64_t kNsPerSec = 1'000'000'000ULL;
+    thread_local uint64_t cached_sec = UINT64_MAX;
+    thread_local std::string cached_prefix; // "2026-11-21T11:10:19."
+    const uint64_t sec = wall_ns / kNsPerSec;
+    if (sec != cached_sec) {
+        const std::string full = base::format_wall_time_iso(wall_ns);
+        cached_prefix = full.substr(0, full.size() - 10); // without "123456789Z"
+        cached_sec = sec;
+    }
+    out += cached_prefix;
+    char digits[9];
+    uint64_t ns = wall_ns % kNsPerSec;
+    for (int i = 8; i >= 0; --i) {
+        digits[i] = static_cast<char>('0' + ns % 10);
+        ns /= 10;
+    }
+    out.append(digits, sizeof(digits));
+    out += 'Z';
+}
 
 } // namespace
 

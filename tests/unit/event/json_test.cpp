@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.hpp"
 #include "event/builder.hpp"
 #include "event/json.hpp"
 #include "event/view.hpp"
@@ -83,6 +84,20 @@ TEST(JsonLine, EscapesTextAndReplacesInvalidUtf8) {
                         R"(\ufffd")"),
               std::string::npos)
         << line;
+}
+
+TEST(JsonLine, TimeMatchesBaseFormatAcrossSeconds) {
+    const auto buf = testing::openat_record();
+    auto r = decode(buf, nullptr);
+    ASSERT_TRUE(r.ok());
+    // Same second twice, then the next one, then back: the cached prefix must follow.
+    for (int64_t delta : {int64_t{0}, int64_t{5}, int64_t{999'999'877}, int64_t{-200},
+                          int64_t{86'400'000'000'000}}) {
+        const int64_t offset = testing::kBootToWall + delta;
+        const std::string line = to_json_line(*r, offset);
+        const uint64_t wall = testing::kTs + static_cast<uint64_t>(offset);
+        EXPECT_EQ(line.substr(9, 30), base::format_wall_time_iso(wall)) << line;
+    }
 }
 
 TEST(JsonLine, NegativeWallTimeClampsToEpoch) {

@@ -1,0 +1,26 @@
+#pragma once
+// Pass 0 (before parsing): lists. Falco expands lists textually (rule_loader_compiler.cpp
+// resolve_list): every occurrence of a list name delimited by blanks, `(`, `)`, `,`, `=` or the
+// ends of the string becomes its items joined with ", " (items with spaces double-quoted).
+// List items naming an earlier-defined list are expanded first (list-in-list).
+
+#include <string>
+#include <vector>
+
+#include "rules/collector.hpp"
+
+namespace kestrel::rules {
+
+struct CompiledList {
+    std::string name;
+    std::vector<std::string> items; // with nested lists expanded
+    bool used = false;
+};
+
+NamedItems<CompiledList> compile_lists(const NamedItems<ListInfo>& lists);
+
+// Substitutes every list of `lists` into `condition` (in definition order) and marks the ones
+// found as used.
+std::string expand_lists(std::string condition, NamedItems<CompiledList>& lists);
+
+} // namespace kestrel::rules

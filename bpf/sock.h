@@ -28,8 +28,8 @@ static __always_inline struct socket *file_socket(struct file *f)
 	return BPF_CORE_READ(f, private_data);
 }
 
-/* Path of an AF_UNIX socket's bound address (NUL-terminated; abstract names start with '@' as
- * Falco prints them... we keep the leading NUL byte replaced by '@'), written at p. */
+/* The bound path of an AF_UNIX socket, NUL-terminated, written at p; an abstract name (leading
+ * NUL byte) is written as '@name', the way it is usually displayed. Returns the bytes written. */
 static __always_inline __u32 unix_path_into(__u8 *p, struct sock *sk)
 {
 	struct unix_address *addr = BPF_CORE_READ((struct unix_sock *)sk, addr);

@@ -28,25 +28,22 @@ static __always_inline struct socket *file_socket(struct file *f)
 	return BPF_CORE_READ(f, private_data);
 }
 
-/* The bound path of an AF_UNIX socket, NUL-terminated, written at p; an abstract name (leading
- * NUL byte) is written as '@name', the way it is usually displayed. Returns the bytes written. */
+/* The bound path of an AF_UNIX socket, NUL-terminated, written at p (at most 108 bytes + NUL).
+ * As Falco's drivers do, the leading NUL byte of an abstract name is skipped. Returns the bytes
+ * written. */
 static __always_inline __u32 unix_path_into(__u8 *p, struct sock *sk)
 {
 	struct unix_address *addr = BPF_CORE_READ((struct unix_sock *)sk, addr);
-	if (!addr) {
-		p[0] = 0;
+	p[0] = 0;
+	if (!addr)
 		return 1;
-	}
-	long n = bpf_probe_read_kernel_str(p, KES_UNIX_PATH_MAX, &addr->name[0].sun_path[0]);
+	char first = 0;
+	bpf_probe_read_kernel(&first, 1, &addr->name[0].sun_path[0]);
+	const char *start = &addr->name[0].sun_path[first == 0 ? 1 : 0];
+	long n = bpf_probe_read_kernel_str(p, KES_UNIX_PATH_MAX + 1, start);
 	if (n <= 0) {
 		p[0] = 0;
 		return 1;
-	}
-	if (n == 1) { /* abstract socket: sun_path[0] == 0, name follows */
-		n = bpf_probe_read_kernel_str(p + 1, KES_UNIX_PATH_MAX - 1,
-					      &addr->name[0].sun_path[1]);
-		p[0] = '@';
-		return n > 0 ? (__u32)n + 1 : 1;
 	}
 	return (__u32)n;
 }
@@ -82,17 +79,17 @@ static __always_inline void rec_push_socktuple(struct rec *r, __u32 idx, struct 
 		*(__u16 *)&p[35] = kes_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 		rec_commit(r, idx, 37);
 	} else if (family == KES_AF_UNIX) {
-		/* Falco: source = this socket's kernel address, dest = the peer's, then the path
-		 * the peer is bound to (the address that was connected to). */
-		__u8 *p = rec_reserve(r, 17 + KES_UNIX_PATH_MAX);
+		/* Falco's outbound packing (connect): the peer's kernel address first, then this
+		 * socket's, then the path the peer is bound to (the address connected to). */
+		__u8 *p = rec_reserve(r, 17 + KES_UNIX_PATH_MAX + 1);
 		if (!p) {
 			rec_truncated(r);
 			return;
 		}
 		struct sock *peer = BPF_CORE_READ((struct unix_sock *)sk, peer);
 		p[0] = KES_AF_UNIX;
-		*(__u64 *)&p[1] = (__u64)sk;
-		*(__u64 *)&p[9] = (__u64)peer;
+		*(__u64 *)&p[1] = (__u64)peer;
+		*(__u64 *)&p[9] = (__u64)sk;
 		__u32 n = peer ? unix_path_into(&p[17], peer) : (p[17] = 0, 1);
 		rec_commit(r, idx, 17 + (n & 0xff));
 	} else {
@@ -142,7 +139,7 @@ static __always_inline int rec_push_sock_daddr(struct rec *r, __u32 idx, struct 
 		struct sock *peer = BPF_CORE_READ((struct unix_sock *)sk, peer);
 		if (!peer)
 			return 0;
-		__u8 *p = rec_reserve(r, 1 + KES_UNIX_PATH_MAX);
+		__u8 *p = rec_reserve(r, 1 + KES_UNIX_PATH_MAX + 1);
 		if (!p)
 			return 0;
 		p[0] = KES_AF_UNIX;
@@ -184,11 +181,14 @@ static __always_inline void rec_push_user_sockaddr(struct rec *r, __u32 idx, con
 		*(__u16 *)&p[17] = kes_ntohs(port);
 		rec_commit(r, idx, 19);
 	} else if (family == KES_AF_UNIX) {
-		__u8 *p = rec_reserve(r, 1 + KES_UNIX_PATH_MAX);
+		__u8 *p = rec_reserve(r, 1 + KES_UNIX_PATH_MAX + 1);
 		if (!p)
 			return;
+		char first = 0;
+		bpf_probe_read_user(&first, 1, uaddr + 2);
 		p[0] = KES_AF_UNIX;
-		long n = bpf_probe_read_user_str(&p[1], KES_UNIX_PATH_MAX, uaddr + 2);
+		long n = bpf_probe_read_user_str(&p[1], KES_UNIX_PATH_MAX + 1,
+						 uaddr + (first == 0 ? 3 : 2));
 		if (n <= 0) {
 			p[1] = 0;
 			n = 1;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -556,6 +557,44 @@ TEST_F(ProbeTest, ConnectRefused) {
     EXPECT_EQ(e.param_int64(KES_P_CONNECT_FD), run.report.v[0]);
     EXPECT_FALSE(e.has_param(KES_P_CONNECT_TUPLE));
     EXPECT_EQ(bytes_of(e.param(KES_P_CONNECT_ADDR)), inet_addr_param(closed_port));
+}
+
+TEST_F(ProbeTest, ConnectUnix) {
+    std::string dir = temp_dir();
+    std::string path = dir + "/kestrel.sock";
+    int lfd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un a = {};
+    a.sun_family = AF_UNIX;
+    std::snprintf(a.sun_path, sizeof(a.sun_path), "%s", path.c_str());
+    ASSERT_EQ(::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+    ASSERT_EQ(::listen(lfd, 4), 0);
+    auto run = run_child([&](Report& r) {
+        int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        r.v[0] = fd;
+        r.v[1] = ::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof(a));
+        return 0;
+    });
+    ::close(lfd);
+    ASSERT_EQ(run.report.v[1], 0);
+    auto conns = of_type(run, KES_EVT_CONNECT);
+    ASSERT_EQ(conns.size(), 1u);
+    const auto& e = conns[0];
+    EXPECT_EQ(e.param_int64(KES_P_CONNECT_RES), 0);
+    std::string tuple = bytes_of(e.param(KES_P_CONNECT_TUPLE));
+    ASSERT_EQ(tuple.size(), 17 + path.size() + 1);
+    EXPECT_EQ(tuple[0], AF_UNIX);
+    uint64_t peer = 0;
+    uint64_t self = 0;
+    std::memcpy(&peer, &tuple[1], 8);
+    std::memcpy(&self, &tuple[9], 8);
+    EXPECT_NE(peer, 0u);
+    EXPECT_NE(self, 0u);
+    EXPECT_NE(peer, self);
+    EXPECT_EQ(tuple.substr(17), path + std::string(1, '\0'));
+    EXPECT_EQ(bytes_of(e.param(KES_P_CONNECT_ADDR)),
+              std::string(1, AF_UNIX) + path + std::string(1, '\0'));
+    ::unlink(path.c_str());
+    ::rmdir(dir.c_str());
 }
 
 TEST_F(ProbeTest, ProcexitStatusAndSignal) {

@@ -11,7 +11,7 @@ namespace kestrel::base {
 
 template <typename T> class [[nodiscard]] Result {
   public:
-    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {} // NOLINT: implicit
+    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}     // NOLINT: implicit
     Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {} // NOLINT: implicit
 
     [[nodiscard]] bool ok() const { return state_.index() == 0; }
@@ -43,8 +43,8 @@ template <typename T> class [[nodiscard]] Result {
     Result&& with_context(std::string_view where) && {
         if (!ok()) {
             auto& err = std::get<1>(state_);
-            err.context = err.context.empty() ? std::string(where)
-                                              : std::string(where) + ": " + err.context;
+            err.context =
+                err.context.empty() ? std::string(where) : std::string(where) + ": " + err.context;
         }
         return std::move(*this);
     }
@@ -58,7 +58,7 @@ struct Ok {};
 template <> class [[nodiscard]] Result<void> {
   public:
     Result() = default;
-    Result(Ok /*unused*/) {} // NOLINT: implicit
+    Result(Ok /*unused*/) {}                                         // NOLINT: implicit
     Result(Error error) : error_(std::move(error)), failed_(true) {} // NOLINT: implicit
 
     [[nodiscard]] bool ok() const { return !failed_; }
@@ -69,8 +69,8 @@ template <> class [[nodiscard]] Result<void> {
     }
     Result&& with_context(std::string_view where) && {
         if (failed_) {
-            error_.context =
-                error_.context.empty() ? std::string(where) : std::string(where) + ": " + error_.context;
+            error_.context = error_.context.empty() ? std::string(where)
+                                                    : std::string(where) + ": " + error_.context;
         }
         return std::move(*this);
     }

@@ -25,8 +25,7 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     app.add_flag("--dump", options.dump,
                  "Print every captured event as one JSON line (like sysdig -j) instead of "
                  "evaluating rules.");
-    app.add_option("-M", options.duration_seconds, "Stop after <seconds>.")
-        ->type_name("<seconds>");
+    app.add_option("-M", options.duration_seconds, "Stop after <seconds>.")->type_name("<seconds>");
     app.add_flag("-U,--unbuffered", options.unbuffered, "Turn off output buffering.");
     app.add_flag("--version", options.version, "Print version information and exit.");
 
@@ -35,9 +34,8 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     } catch (const CLI::CallForHelp&) {
         return ParseOutcome{std::nullopt, app.help(), 0};
     } catch (const CLI::ParseError& e) {
-        return ParseOutcome{std::nullopt,
-                            std::string("kestrel: ") + e.what() + "\nRun with --help for usage.",
-                            2};
+        return ParseOutcome{
+            std::nullopt, std::string("kestrel: ") + e.what() + "\nRun with --help for usage.", 2};
     }
     if (!config_file.empty()) {
         options.config_file = config_file;

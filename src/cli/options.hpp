@@ -10,13 +10,13 @@
 namespace kestrel::cli {
 
 struct CliOptions {
-    std::optional<std::string> config_file;  // -c
-    std::vector<std::string> overrides;      // -o key=value, in order
-    std::vector<std::string> rules_files;    // -r, replaces rules_files
-    bool dump = false;                       // --dump: print every event as a JSON line
-    unsigned duration_seconds = 0;           // -M: stop after N seconds (0 = run until signal)
-    bool unbuffered = false;                 // -U
-    bool version = false;                    // --version
+    std::optional<std::string> config_file; // -c
+    std::vector<std::string> overrides;     // -o key=value, in order
+    std::vector<std::string> rules_files;   // -r, replaces rules_files
+    bool dump = false;                      // --dump: print every event as a JSON line
+    unsigned duration_seconds = 0;          // -M: stop after N seconds (0 = run until signal)
+    bool unbuffered = false;                // -U
+    bool version = false;                   // --version
 };
 
 // Parsed flags, or the text to print and the exit code (--help, usage errors).

@@ -14,13 +14,13 @@ using base::ErrorCode;
 using base::make_error;
 
 base::Error bad_value(std::string_view key, std::string_view expected, const YAML::Node& node) {
-    std::string got = node.IsScalar() ? fmt::format("'{}'", node.Scalar())
+    std::string got = node.IsScalar()     ? fmt::format("'{}'", node.Scalar())
                       : node.IsSequence() ? std::string("a list")
                       : node.IsMap()      ? std::string("a mapping")
                                           : std::string("nothing");
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("configuration key '{}': expected {}, got {}", key, expected,
-                                  got));
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("configuration key '{}': expected {}, got {}", key, expected, got));
 }
 
 // Typed reads of optional keys: absent keys keep the default already in the output.
@@ -201,10 +201,10 @@ base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string
                           "engine.kind is 'replay'");
     }
 
-    KES_TRY(read.one_of("log_level",
-                        {"emergency", "alert", "critical", "error", "warning", "notice", "info",
-                         "debug"},
-                        &config.log_level));
+    KES_TRY(read.one_of(
+        "log_level",
+        {"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"},
+        &config.log_level));
     KES_TRY(read.boolean("log_stderr", &config.log_stderr));
     KES_TRY(read.boolean("log_syslog", &config.log_syslog));
 
@@ -221,8 +221,8 @@ base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string
     KES_TRY(read.boolean("json_include_tags_property", &config.json_include_tags_property));
     KES_TRY(read.boolean("time_format_iso_8601", &config.time_format_iso_8601));
     KES_TRY(read.boolean("buffered_outputs", &config.buffered_outputs));
-    KES_TRY(read.unsigned_int("outputs_queue.capacity", &config.outputs_queue_capacity,
-                              UINT64_MAX));
+    KES_TRY(
+        read.unsigned_int("outputs_queue.capacity", &config.outputs_queue_capacity, UINT64_MAX));
     KES_TRY(read.boolean("stdout_output.enabled", &config.stdout_output_enabled));
 
     warn_unknown_keys(tree.root(), "", warnings);

@@ -24,9 +24,9 @@ struct EngineConfig {
 
 // One entry of Falco's `rules:` list, applied in order after loading.
 struct RuleSelection {
-    bool enable = true;     // enable or disable
-    bool by_tag = false;    // match a tag instead of a rule name
-    std::string pattern;    // rule name (may contain '*') or tag
+    bool enable = true;  // enable or disable
+    bool by_tag = false; // match a tag instead of a rule name
+    std::string pattern; // rule name (may contain '*') or tag
 };
 
 struct Config {

@@ -203,9 +203,9 @@ base::Status ConfigTree::apply_override(std::string_view assignment) {
             continue;
         }
         if (node.IsDefined() && !node.IsNull() && !node.IsSequence()) {
-            return make_error(ErrorCode::kInvalidArgument,
-                              fmt::format("option key '{}': indexing a value that is not a list",
-                                          key));
+            return make_error(
+                ErrorCode::kInvalidArgument,
+                fmt::format("option key '{}': indexing a value that is not a list", key));
         }
         long index = step.index;
         if (index < 0) {
@@ -232,7 +232,7 @@ YAML::Node ConfigTree::find(std::string_view dotted_key) const {
     while (start <= dotted_key.size()) {
         size_t dot = dotted_key.find('.', start);
         std::string part(dotted_key.substr(start, dot == std::string_view::npos ? dotted_key.npos
-                                                                               : dot - start));
+                                                                                : dot - start));
         if (!node.IsMap()) {
             return YAML::Node(YAML::NodeType::Undefined);
         }

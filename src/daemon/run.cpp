@@ -41,7 +41,6 @@ int run_live(const Config& config, const RunOptions& options) {
     capture::LiveOptions live;
     live.cpus_for_each_buffer = config.engine.cpus_for_each_buffer;
     live.buf_size_preset = config.engine.buf_size_preset;
-    live.unbuffered = options.unbuffered;
     base::Status status = capture::run_dump(live, stdout, g_stop);
     if (!status.ok()) {
         KES_LOG_ERROR("live capture failed: {}", status.error().to_string());
@@ -67,8 +66,7 @@ int run(const Config& config, const RunOptions& options) {
         KES_LOG_INFO("engine.kind=nodriver: no event source, nothing to do");
         return 0;
     }
-    KES_LOG_ERROR("engine.kind={} is not supported by this version of Kestrel",
-                  config.engine.kind);
+    KES_LOG_ERROR("engine.kind={} is not supported by this version of Kestrel", config.engine.kind);
     return 1;
 }
 

@@ -26,8 +26,8 @@ base::Result<LoadedConfig> load_configuration(const ConfigSources& sources) {
     }
     auto config = read_config(tree, &loaded.warnings);
     if (!config.ok()) {
-        return std::move(config).with_context(
-                                    loaded.config_path.empty() ? "command line" : loaded.config_path)
+        return std::move(config)
+            .with_context(loaded.config_path.empty() ? "command line" : loaded.config_path)
             .error();
     }
     loaded.config = std::move(*config);

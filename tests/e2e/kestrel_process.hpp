@@ -1,0 +1,35 @@
+#pragma once
+// Runs the kestrel binary as a child process for end-to-end tests, collecting its stdout.
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace kestrel::e2e {
+
+class KestrelProcess {
+  public:
+    // Starts `<build>/kestrel args...` with stdout and stderr captured into temporary files.
+    explicit KestrelProcess(const std::vector<std::string>& args);
+    ~KestrelProcess();
+    KestrelProcess(const KestrelProcess&) = delete;
+    KestrelProcess& operator=(const KestrelProcess&) = delete;
+
+    [[nodiscard]] bool started() const { return pid_ > 0; }
+    // Everything written to stdout so far.
+    [[nodiscard]] std::string read_stdout() const;
+    [[nodiscard]] std::string read_stderr() const;
+    // Sends SIGINT and waits; returns the exit status (as from waitpid) or -1.
+    int stop();
+
+  private:
+    pid_t pid_ = -1;
+    std::string stdout_path_;
+    std::string stderr_path_;
+};
+
+// Runs a program to completion and returns its pid (for matching events), or -1.
+pid_t run_program(const std::vector<std::string>& argv);
+
+} // namespace kestrel::e2e

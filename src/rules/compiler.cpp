@@ -1,6 +1,7 @@
 #include "rules/compiler.hpp"
 
 #include <limits>
+#include <set>
 #include <unordered_map>
 
 #include "rules/condition_checks.hpp"
@@ -161,9 +162,14 @@ class Compiler {
         if (auto err = expand_macros(expr, condition, kMaxVisibility, r.ctx)) {
             return err;
         }
+        // One warning of each kind per rule, like Falco's per-rule warning-code set, even when
+        // a macro used many times carries the deprecated field.
+        std::set<std::pair<LoadWarningCode, std::string>> seen;
         for (auto& w : condition_warnings(*expr)) {
-            res_.add_warning(w.code, w.message,
-                             Context::in_condition(w.pos, condition, r.cond_ctx));
+            if (seen.emplace(w.code, w.message).second) {
+                res_.add_warning(w.code, w.message,
+                                 Context::in_condition(w.pos, condition, r.cond_ctx));
+            }
         }
         std::optional<ConditionIssue> issue = resolve_fields(*expr);
         if (!issue) {

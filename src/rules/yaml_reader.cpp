@@ -145,6 +145,15 @@ MaybeError decode_seq(const YAML::Node& item, const char* key,
     return std::nullopt;
 }
 
+// Appends and overrides may restate the source; an empty one matches any (Falco master).
+std::optional<std::string> update_source(const YAML::Node& item) {
+    const YAML::Node val = item["source"];
+    if (!val.IsDefined()) {
+        return std::nullopt;
+    }
+    return val.IsScalar() ? val.Scalar() : std::string();
+}
+
 MaybeError decode_tags(const YAML::Node& item, std::set<std::string>& out, const Context& ctx) {
     return decode_seq(
         item, "tags", [&](std::string s) { out.insert(std::move(s)); }, ctx, true);
@@ -610,7 +619,7 @@ class ItemReader {
                 v.ctx = ctx;
                 v.cond_ctx = ctx;
                 v.name = name;
-                KES_RULES_TRY(decode_opt(item, "source", v.source, ctx));
+                v.source = update_source(item);
                 KES_RULES_TRY(read_update_keys(item, v, expected, ov_append, "append", ctx));
                 KES_RULES_TRY(col_.append_rule(std::move(v)));
             }
@@ -619,7 +628,7 @@ class ItemReader {
                 v.ctx = ctx;
                 v.cond_ctx = ctx;
                 v.name = name;
-                KES_RULES_TRY(decode_opt(item, "source", v.source, ctx));
+                v.source = update_source(item);
                 KES_RULES_TRY(read_update_keys(item, v, expected, ov_replace, "replace", ctx));
                 KES_RULES_TRY(col_.replace_rule(std::move(v)));
             }
@@ -636,7 +645,7 @@ class ItemReader {
             v.ctx = ctx;
             v.cond_ctx = ctx;
             v.name = name;
-            KES_RULES_TRY(decode_opt(item, "source", v.source, ctx));
+            v.source = update_source(item);
             if (item["condition"].IsDefined()) {
                 v.cond_ctx = sub(item["condition"], ItemType::kRuleCondition, "", ctx);
                 KES_RULES_TRY(decode_opt(item, "condition", v.cond, ctx));

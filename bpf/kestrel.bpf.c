@@ -380,7 +380,7 @@ static __always_inline void fill_exec(struct pt_regs *regs, long ret, __u16 evt)
 	char comm[16];
 	bpf_get_current_comm(comm, sizeof(comm));
 	rec_push_str(&r, KES_P_EXECVE_COMM, comm, 0);
-	/* cgroups: not collected yet (absent). */
+	rec_push_cgroups(&r, KES_P_EXECVE_CGROUPS, s, sidx, task);
 	if (mm && env_end > env_start)
 		rec_push_bytes(&r, KES_P_EXECVE_ENV, (const void *)env_start, env_end - env_start,
 			       1);

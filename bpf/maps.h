@@ -35,6 +35,7 @@ struct kes_scratch {
 	__u16 pad;
 	__u8 rec[KES_REC_LIMIT + KES_STR_MAX];
 	__u8 path[KES_PATH_MAX + KES_NAME_MAX];
+	__u8 name[KES_NAME_MAX]; /* one kernfs name, before it moves into path[] */
 };
 
 struct {

@@ -32,7 +32,8 @@ static long path_walk_step(__u32 i, void *arg)
 	if (d == w->mnt_root || d == parent) {
 		if (d != w->mnt_root) {
 			/* A dentry outside any mount tree (memfd, pipe, disconnected): its own name
-			 * is all there is ("/memfd:x"); Falco's d_path adds " (deleted)" too. */
+			 * is all there is. Alone, it is reported bare ("memfd:x"), as Falco's
+			 * d_path approximation does. */
 			last = 1;
 		} else {
 			struct mount *m = w->mnt;
@@ -52,17 +53,20 @@ static long path_walk_step(__u32 i, void *arg)
 		len = KES_NAME_MAX - 1;
 	if (len == 0)
 		return 1;
-	__u32 need = len + 1;
+	/* A bare pseudo name gets no leading '/'. */
+	__u32 slash = (last && w->pos == KES_PATH_MAX - 1) ? 0 : 1;
+	__u32 need = len + slash;
 	__u32 pos = w->pos;
 	if (need > pos) {
 		w->truncated = 1;
 		return 1;
 	}
 	pos -= need;
-	/* pos + 1 + len <= KES_PATH_MAX - 1: stays in front of the NUL at KES_PATH_MAX - 1. */
-	bpf_probe_read_kernel(&s->path[(pos + 1) & (KES_PATH_MAX - 1)], len & (KES_NAME_MAX - 1),
-			      name);
-	s->path[pos & (KES_PATH_MAX - 1)] = '/';
+	/* pos + slash + len <= KES_PATH_MAX - 1: stays in front of the NUL at KES_PATH_MAX - 1. */
+	bpf_probe_read_kernel(&s->path[(pos + slash) & (KES_PATH_MAX - 1)],
+			      len & (KES_NAME_MAX - 1), name);
+	if (slash)
+		s->path[pos & (KES_PATH_MAX - 1)] = '/';
 	w->pos = pos;
 	w->dentry = parent;
 	return last;
@@ -122,6 +126,133 @@ static __always_inline void rec_push_file_path(struct rec *r, __u32 idx, struct 
 		return;
 	rec_push_path(r, idx, s, scratch_idx, BPF_CORE_READ(f, f_path.mnt),
 		      BPF_CORE_READ(f, f_path.dentry));
+}
+
+/* --- cgroups ------------------------------------------------------------------------------ */
+
+/* kernfs_node.parent became __parent in 6.15 (RCU-protected). */
+struct kernfs_node___old {
+	struct kernfs_node___old *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	return (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+}
+
+struct kn_walk {
+	struct kernfs_node *kn;
+	__u32 scratch_idx;
+	__u32 pos;
+	__u32 truncated;
+};
+
+/* One cgroup path component, right to left, like path_walk_step. kernfs names carry no
+ * length: each is read into scratch->name first, then moved into place. */
+static long kn_walk_step(__u32 i, void *arg)
+{
+	struct kn_walk *w = arg;
+	struct kes_scratch *s = bpf_map_lookup_elem(&scratch, &w->scratch_idx);
+	struct kernfs_node *kn = w->kn;
+	if (!s || !kn)
+		return 1;
+	struct kernfs_node *parent = kn_parent(kn);
+	if (!parent)
+		return 1; /* the hierarchy's root: not a component */
+	long n = bpf_probe_read_kernel_str(s->name, KES_NAME_MAX, BPF_CORE_READ(kn, name));
+	if (n <= 1)
+		return 1;
+	__u32 len = (__u32)n - 1;
+	__u32 pos = w->pos;
+	if (len + 1 > pos) {
+		w->truncated = 1;
+		return 1;
+	}
+	pos -= len + 1;
+	bpf_probe_read_kernel(&s->path[(pos + 1) & (KES_PATH_MAX - 1)], len & (KES_NAME_MAX - 1),
+			      s->name);
+	s->path[pos & (KES_PATH_MAX - 1)] = '/';
+	w->pos = pos;
+	w->kn = parent;
+	return 0;
+}
+
+/* Appends "<subsys>=<path>\0" for one cgroup subsystem to the parameter under construction
+ * (s->off advances; the caller sets the parameter length once all entries are in). */
+static __always_inline void cgroup_append(struct rec *r, struct kes_scratch *s, __u32 scratch_idx,
+					  struct task_struct *task, int id)
+{
+	const char *ss_name = BPF_CORE_READ(task, cgroups, subsys[id], ss, name);
+	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, subsys[id], cgroup, kn);
+	if (!ss_name || !kn)
+		return;
+	__u32 room = rec_room(r, KES_NAME_MAX);
+	if (room < 2) {
+		rec_truncated(r);
+		return;
+	}
+	long n = bpf_probe_read_kernel_str(rec_cursor(r), room, ss_name);
+	if (n <= 1)
+		return;
+	__u32 off = rec_off(r) + (__u32)n;
+	r->s->rec[(off - 1) & (KES_REC_LIMIT - 1)] = '=';
+	r->s->off = off;
+
+	struct kn_walk w = {
+	    .kn = kn, .scratch_idx = scratch_idx, .pos = KES_PATH_MAX - 1, .truncated = 0};
+	s->path[KES_PATH_MAX - 1] = 0;
+	bpf_loop(KES_PATH_COMPONENTS, kn_walk_step, &w, 0);
+	__u32 pos = w.pos;
+	if (pos == KES_PATH_MAX - 1) { /* the root cgroup */
+		pos--;
+		s->path[pos & (KES_PATH_MAX - 1)] = '/';
+	}
+	if (w.truncated)
+		rec_truncated(r);
+	if (pos >= KES_PATH_MAX)
+		return;
+	__u32 len = KES_PATH_MAX - pos;
+	room = rec_room(r, KES_STR_MAX);
+	if (len > room) {
+		/* No room for the path: end the entry right after '='. */
+		r->s->rec[(off - 1) & (KES_REC_LIMIT - 1)] = 0;
+		rec_truncated(r);
+		return;
+	}
+	barrier_var(len);
+	if (len == 0 || len > KES_STR_MAX)
+		return;
+	if (bpf_probe_read_kernel(rec_cursor(r), len, &s->path[pos & (KES_PATH_MAX - 1)]))
+		return;
+	r->s->off = rec_off(r) + len;
+}
+
+/* Falco's `cgroups`: "cpuset=/path\0cpu=/path\0cpuacct=...\0io=...\0memory=...\0", the
+ * subsystems its container engines look at, those this kernel has. */
+static __always_inline void rec_push_cgroups(struct rec *r, __u32 idx, struct kes_scratch *s,
+					     __u32 scratch_idx, struct task_struct *task)
+{
+	__u32 start = rec_off(r);
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuset_cgrp_id))
+		cgroup_append(r, s, scratch_idx, task,
+			      bpf_core_enum_value(enum cgroup_subsys_id, cpuset_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpu_cgrp_id))
+		cgroup_append(r, s, scratch_idx, task,
+			      bpf_core_enum_value(enum cgroup_subsys_id, cpu_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuacct_cgrp_id))
+		cgroup_append(r, s, scratch_idx, task,
+			      bpf_core_enum_value(enum cgroup_subsys_id, cpuacct_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, io_cgrp_id))
+		cgroup_append(r, s, scratch_idx, task,
+			      bpf_core_enum_value(enum cgroup_subsys_id, io_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id))
+		cgroup_append(r, s, scratch_idx, task,
+			      bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id));
+	__u32 end = rec_off(r);
+	if (end > start && end - start < 0xffff)
+		rec_set_len(r, idx, end - start);
 }
 
 #endif

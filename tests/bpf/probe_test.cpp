@@ -61,6 +61,54 @@ uint32_t falco_dev(dev_t dev) {
     return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
 }
 
+// Falco's `cgroups` for a task in our cgroups, from /proc/self/cgroup: "<subsys>=<path>\0" for
+// cpuset, cpu, cpuacct, io, memory (v1 lines name io "blkio"; unlisted ones use the v2 path).
+std::string expected_cgroups() {
+    std::FILE* f = std::fopen("/proc/self/cgroup", "r");
+    if (f == nullptr) {
+        return {};
+    }
+    std::vector<std::pair<std::string, std::string>> lines; // controllers, path
+    std::string v2_path = "/";
+    char line[4096];
+    while (std::fgets(line, sizeof(line), f) != nullptr) {
+        std::string l(line);
+        while (!l.empty() && l.back() == '\n') {
+            l.pop_back();
+        }
+        size_t a = l.find(':');
+        size_t b = l.find(':', a + 1);
+        if (a == std::string::npos || b == std::string::npos) {
+            continue;
+        }
+        std::string controllers = l.substr(a + 1, b - a - 1);
+        std::string path = l.substr(b + 1);
+        if (controllers.empty()) {
+            v2_path = path;
+        } else {
+            lines.emplace_back("," + controllers + ",", path);
+        }
+    }
+    std::fclose(f);
+    std::string out;
+    const std::pair<const char*, const char*> subsys[] = {{"cpuset", "cpuset"},
+                                                          {"cpu", "cpu"},
+                                                          {"cpuacct", "cpuacct"},
+                                                          {"io", "blkio"},
+                                                          {"memory", "memory"}};
+    for (const auto& [name, v1_name] : subsys) {
+        std::string path = v2_path;
+        for (const auto& [controllers, p] : lines) {
+            if (controllers.find(std::string(",") + v1_name + ",") != std::string::npos ||
+                controllers.find(std::string(",") + name + ",") != std::string::npos) {
+                path = p;
+            }
+        }
+        out += std::string(name) + "=" + path + std::string(1, '\0');
+    }
+    return out;
+}
+
 std::string bytes_of(std::span<const uint8_t> s) {
     return {reinterpret_cast<const char*>(s.data()), s.size()};
 }
@@ -369,6 +417,7 @@ TEST_F(ProbeTest, ExecveSuccess) {
     ASSERT_NE(::realpath("/bin/true", exe_real), nullptr);
     EXPECT_EQ(e.param_string(KES_P_EXECVE_TRUSTED_EXEPATH), exe_real);
     EXPECT_EQ(e.param_string(KES_P_EXECVE_COMM), "true");
+    EXPECT_EQ(bytes_of(e.param(KES_P_EXECVE_CGROUPS)), expected_cgroups());
     EXPECT_EQ(e.comm(), "true");
     EXPECT_EQ(e.param_uint(KES_P_EXECVE_UID), ::geteuid());
     EXPECT_EQ(e.param_uint(KES_P_EXECVE_GID), ::getegid());
@@ -427,7 +476,7 @@ TEST_F(ProbeTest, ExecFromMemfd) {
     EXPECT_EQ(e.param_string(KES_P_EXECVE_EXE), "memtrue");
     EXPECT_EQ(bytes_of(e.param(KES_P_EXECVE_ARGS)), std::string("x\0", 2));
     EXPECT_NE(e.param_uint(KES_P_EXECVE_FLAGS) & KES_EXE_FROM_MEMFD, 0u);
-    EXPECT_EQ(e.param_string(KES_P_EXECVE_TRUSTED_EXEPATH), "/memfd:kestrel-true");
+    EXPECT_EQ(e.param_string(KES_P_EXECVE_TRUSTED_EXEPATH), "memfd:kestrel-true");
     EXPECT_EQ(e.param_string(KES_P_EXECVE_FILENAME), "/dev/fd/5");
     EXPECT_EQ(e.param_int64(KES_P_EXECVE_PTID), ::getpid());
 }

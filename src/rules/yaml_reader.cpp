@@ -767,4 +767,17 @@ bool read_rules_content(const std::string& content, const std::string& name, Col
     return true;
 }
 
+bool has_yaml_mapping_root(const std::string& content) {
+    try {
+        for (const auto& doc : YAML::LoadAll(content)) {
+            if (doc.IsMap()) {
+                return true;
+            }
+        }
+    } catch (const YAML::Exception&) {
+        // The load result already reports the parse error.
+    }
+    return false;
+}
+
 } // namespace kestrel::rules

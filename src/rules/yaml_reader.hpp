@@ -15,4 +15,7 @@ namespace kestrel::rules {
 bool read_rules_content(const std::string& content, const std::string& name, Collector& collector,
                         LoadResult& res);
 
+// Whether any YAML document of `content` is a mapping (a Falco configuration file given to -V).
+bool has_yaml_mapping_root(const std::string& content);
+
 } // namespace kestrel::rules

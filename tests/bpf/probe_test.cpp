@@ -608,6 +608,41 @@ TEST_F(ProbeTest, ConnectRefused) {
     EXPECT_EQ(bytes_of(e.param(KES_P_CONNECT_ADDR)), inet_addr_param(closed_port));
 }
 
+TEST_F(ProbeTest, ConnectLoopbackIpv6) {
+    int lfd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in6 a = {};
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+    ASSERT_EQ(::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0) << std::strerror(errno);
+    ASSERT_EQ(::listen(lfd, 4), 0);
+    socklen_t alen = sizeof(a);
+    ::getsockname(lfd, reinterpret_cast<sockaddr*>(&a), &alen);
+    uint16_t port = ntohs(a.sin6_port);
+    auto run = run_child([&](Report& r) {
+        int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        r.v[0] = fd;
+        r.v[1] = ::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof(a));
+        struct sockaddr_in6 local = {};
+        socklen_t len = sizeof(local);
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len);
+        r.v[2] = ntohs(local.sin6_port);
+        return 0;
+    });
+    ::close(lfd);
+    ASSERT_EQ(run.report.v[1], 0);
+    auto conns = of_type(run, KES_EVT_CONNECT);
+    ASSERT_EQ(conns.size(), 1u);
+    const auto& e = conns[0];
+    std::string lo(reinterpret_cast<const char*>(&in6addr_loopback), 16);
+    auto sport = static_cast<uint16_t>(run.report.v[2]);
+    std::string tuple = std::string(1, AF_INET6) + lo +
+                        std::string(reinterpret_cast<const char*>(&sport), 2) + lo +
+                        std::string(reinterpret_cast<const char*>(&port), 2);
+    EXPECT_EQ(bytes_of(e.param(KES_P_CONNECT_TUPLE)), tuple);
+    EXPECT_EQ(bytes_of(e.param(KES_P_CONNECT_ADDR)),
+              std::string(1, AF_INET6) + lo + std::string(reinterpret_cast<const char*>(&port), 2));
+}
+
 TEST_F(ProbeTest, ConnectUnix) {
     std::string dir = temp_dir();
     std::string path = dir + "/kestrel.sock";

@@ -180,20 +180,22 @@ class ProbeTest : public ::testing::Test {
         }
         ::close(fds[1]);
         run.pid = pid;
+        // Drain while the child runs (a busy child could otherwise fill the rings), until its
+        // procexit; then its report is waiting in the pipe.
+        collect(run);
+        ::waitpid(pid, &run.status, 0);
         ssize_t got = ::read(fds[0], &run.report, sizeof(run.report));
         ::close(fds[0]);
         if (got != static_cast<ssize_t>(sizeof(run.report))) {
-            // The child exec'd: it reports nothing.
+            // The child exec'd (the pipe closed on exec): it reports nothing.
             run.report = Report{};
         }
-        ::waitpid(pid, &run.status, 0);
-        collect(run);
         return run;
     }
 
-    // Drains the rings until the child's procexit shows up (or 3 s pass).
+    // Drains the rings until the child's procexit shows up (or 20 s pass).
     static void collect(ChildRun& run) {
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
         bool done = false;
         while (!done && std::chrono::steady_clock::now() < deadline) {
             size_t n = reader_->drain([&](std::span<const uint8_t> rec) {
@@ -752,6 +754,52 @@ TEST_F(ProbeTest, MergedInTimestampOrderAcrossRings) {
     }
     std::printf("[merge] %zu records delivered while collecting, %zu behind their predecessor\n",
                 run.all_ts.size(), backwards);
+}
+
+TEST_F(ProbeTest, RingsWrapAroundInOrder) {
+    // Several times the ring size goes through while the reader drains concurrently: records
+    // that straddle the end of a ring and records consumed as the producer laps are exercised.
+    auto before = probe_->counters();
+    ASSERT_TRUE(before.ok());
+    constexpr int kOpens = 40000;
+    const std::string pad(200, 'w');
+    auto run = run_child([&](Report&) {
+        for (int i = 0; i < kOpens; ++i) {
+            std::string name = "/nonexistent-kestrel/" + pad + "/" + std::to_string(i);
+            ::openat(AT_FDCWD, name.c_str(), O_RDONLY);
+        }
+        return 0;
+    });
+    auto after = probe_->counters();
+    ASSERT_TRUE(after.ok());
+    uint64_t dropped = after->n_drops() - before->n_drops();
+    const std::string prefix = "/nonexistent-kestrel/" + pad + "/";
+    int last = -1;
+    size_t received = 0;
+    uint64_t bytes = 0;
+    for (const auto& rec : run.events) {
+        auto v = event::decode(rec, nullptr);
+        ASSERT_TRUE(v.ok());
+        bytes += rec.size();
+        if (v->type() != KES_EVT_OPENAT) {
+            continue;
+        }
+        std::string_view name = v->param_string(KES_P_OPENAT_NAME);
+        if (name.substr(0, prefix.size()) != prefix) {
+            continue;
+        }
+        int i = std::atoi(std::string(name.substr(prefix.size())).c_str());
+        EXPECT_GT(i, last) << "out of order after " << last;
+        last = i;
+        ++received;
+    }
+    std::printf("[wrap] %zu of %d records received (%llu bytes, ring %zu bytes), %llu dropped\n",
+                received, kOpens, static_cast<unsigned long long>(bytes), probe_->ring_size(),
+                static_cast<unsigned long long>(dropped));
+    EXPECT_GT(bytes, 2 * probe_->ring_size()) << "the rings did not wrap";
+    // Every record is either delivered or counted as dropped.
+    EXPECT_GE(received + dropped, static_cast<uint64_t>(kOpens));
+    EXPECT_GT(received, static_cast<size_t>(kOpens / 2));
 }
 
 TEST_F(ProbeTest, OwnSyscallsExcluded) {

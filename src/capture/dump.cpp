@@ -15,15 +15,16 @@ namespace {
 
 constexpr size_t kOutBuffer = 1 << 20;
 
-void write_summary(const DropCounters& c, uint64_t printed,
+void write_summary(const DropCounters& c, uint64_t misses, uint64_t printed,
                    const event::DecodeCounters& decode_errors) {
     std::string s = fmt::format(
         "kestrel --dump: {} events printed; probe: n_evts {}, n_drops {} "
         "(buffer {} [open {}, execve {}, connect {}, proc {}], scratch_map "
-        "{}, bug {}), truncated params {}; decode errors {}",
+        "{}, bug {}), program runs skipped {}, truncated params {}; decode errors {}",
         printed, c.n_evts, c.n_drops(), c.n_drops_buffer_total, c.n_drops_buffer_open_exit,
         c.n_drops_buffer_execve_exit, c.n_drops_buffer_connect_exit, c.n_drops_buffer_proc_exit,
-        c.n_drops_scratch_map, c.n_drops_bug, c.n_drops_max_event_size, decode_errors.total());
+        c.n_drops_scratch_map, c.n_drops_bug, misses, c.n_drops_max_event_size,
+        decode_errors.total());
     for (size_t i = 0; i < decode_errors.counts.size(); ++i) {
         if (decode_errors.counts[i] != 0) {
             s += fmt::format(" [{} {}]",
@@ -101,7 +102,13 @@ base::Status run_dump(const LiveOptions& opts, std::FILE* out, const std::atomic
     if (!counters.ok()) {
         return counters.error();
     }
-    write_summary(*counters, printed, decode_errors);
+    uint64_t misses = 0;
+    if (auto stats = (*probe)->program_stats(); stats.ok()) {
+        for (const auto& p : *stats) {
+            misses += p.recursion_misses;
+        }
+    }
+    write_summary(*counters, misses, printed, decode_errors);
     return base::Ok{};
 }
 

@@ -277,7 +277,8 @@ base::Result<std::vector<ProgramStats>> Probe::program_stats() const {
                              errno);
         }
         out.push_back(ProgramStats{bpf_program__name(prog), bpf_program__section_name(prog),
-                                   info.verified_insns, info.xlated_prog_len});
+                                   info.verified_insns, info.xlated_prog_len,
+                                   info.recursion_misses});
     }
     return out;
 }

@@ -53,6 +53,9 @@ struct ProgramStats {
     std::string section;         // e.g. "tp_btf/sys_exit"
     uint32_t verified_insns = 0; // instructions the verifier processed
     uint32_t xlated_bytes = 0;   // program size after verification
+    // Runs the kernel skipped because the program was already running on that CPU (a task
+    // preempted inside it on a preemptible kernel): events lost without reaching our counters.
+    uint64_t recursion_misses = 0;
 };
 
 // Whether the probe has code to emit this event (the schema knows more events than the probe

@@ -148,6 +148,13 @@ class ProbeTest : public ::testing::Test {
                             static_cast<unsigned long long>(c->n_drops()),
                             static_cast<unsigned long long>(c->n_drops_max_event_size));
             }
+            auto stats = probe_->program_stats();
+            if (stats.ok()) {
+                for (const auto& p : *stats) {
+                    std::printf("[probe] %s recursion_misses=%llu\n", p.name.c_str(),
+                                static_cast<unsigned long long>(p.recursion_misses));
+                }
+            }
         }
         reader_.reset();
         probe_.reset();

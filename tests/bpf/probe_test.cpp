@@ -490,6 +490,44 @@ TEST_F(ProbeTest, ExecFromMemfd) {
     EXPECT_EQ(e.param_int64(KES_P_EXECVE_PTID), ::getpid());
 }
 
+TEST_F(ProbeTest, ExecveOfAScript) {
+    // binfmt_script rewrites argv to (interpreter, script, args...); the filename the kernel
+    // copied first is still the script's path.
+    std::string dir = temp_dir();
+    std::string script = dir + "/kestrel-script.sh";
+    {
+        std::FILE* f = std::fopen(script.c_str(), "w");
+        ASSERT_NE(f, nullptr);
+        std::fputs("#!/bin/sh\nexit 3\n", f);
+        std::fclose(f);
+        ::chmod(script.c_str(), 0755);
+    }
+    auto run = run_child([&](Report&) {
+        char* const argv[] = {const_cast<char*>("myscript"), const_cast<char*>("arg1"), nullptr};
+        char* const envp[] = {nullptr};
+        ::execve(script.c_str(), argv, envp);
+        return 94;
+    });
+    ASSERT_TRUE(WIFEXITED(run.status));
+    EXPECT_EQ(WEXITSTATUS(run.status), 3);
+    auto execs = of_type(run, KES_EVT_EXECVE);
+    ASSERT_EQ(execs.size(), 1u);
+    const auto& e = execs[0];
+    EXPECT_EQ(e.param_int64(KES_P_EXECVE_RES), 0);
+    EXPECT_EQ(e.param_string(KES_P_EXECVE_FILENAME), script);
+    EXPECT_EQ(e.param_string(KES_P_EXECVE_EXE), "/bin/sh");
+    EXPECT_EQ(bytes_of(e.param(KES_P_EXECVE_ARGS)),
+              script + std::string(1, '\0') + "arg1" + std::string(1, '\0'));
+    char sh_real[PATH_MAX];
+    ASSERT_NE(::realpath("/bin/sh", sh_real), nullptr);
+    EXPECT_EQ(e.param_string(KES_P_EXECVE_TRUSTED_EXEPATH), sh_real);
+    auto exits = of_type(run, KES_EVT_PROCEXIT);
+    ASSERT_EQ(exits.size(), 1u);
+    EXPECT_EQ(exits[0].param_int64(KES_P_PROCEXIT_RET), 3);
+    ::unlink(script.c_str());
+    ::rmdir(dir.c_str());
+}
+
 TEST_F(ProbeTest, ExecveatFailure) {
     // A failed execveat keeps its syscall number: reported as execveat, without `filename`.
     auto run = run_child([&](Report& r) {

@@ -5,6 +5,7 @@
 #include "record.h"
 #include "path.h"
 #include "sock.h"
+#include "task.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -479,6 +480,9 @@ int BPF_PROG(kes_sched_process_exit, struct task_struct *p)
 	__u32 tgid = p->tgid;
 	if (tgid == kestrel_tgid)
 		return 0;
+	/* Kernel threads are not processes rules care about (Falco skips them too). */
+	if (p->flags & KES_PF_KTHREAD)
+		return 0;
 	struct kes_scratch *s = scratch_get(1);
 	if (!s)
 		return 0;
@@ -495,7 +499,7 @@ int BPF_PROG(kes_sched_process_exit, struct task_struct *p)
 	rec_push_s64(&r, KES_P_PROCEXIT_RET, (code >> 8) & 0xff); /* WEXITSTATUS */
 	rec_push_u8(&r, KES_P_PROCEXIT_SIG, sig);
 	rec_push_u8(&r, KES_P_PROCEXIT_CORE, (code & 0x80) ? 1 : 0);
-	rec_push_s64(&r, KES_P_PROCEXIT_REAPER_TID, 0); /* not computed yet */
+	rec_push_s64(&r, KES_P_PROCEXIT_REAPER_TID, find_reaper_tid(p));
 	rec_submit(&r, p->pid, tgid, KES_DROP_PROC);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <linux/openat2.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -53,6 +54,7 @@ struct ChildRun {
     std::vector<Record> events;   // records whose pid (tgid) is the child's, in delivery order
     std::vector<uint64_t> all_ts; // every record delivered while collecting, in order
     size_t self_records = 0;      // records of this (Kestrel) process: must stay 0
+    std::vector<Record> exits;    // every procexit delivered while collecting (any process)
 };
 
 uint32_t falco_dev(dev_t dev) {
@@ -214,6 +216,9 @@ class ProbeTest : public ::testing::Test {
                 run.all_ts.push_back(view->ts_ns());
                 if (view->pid() == static_cast<uint32_t>(::getpid())) {
                     ++run.self_records;
+                }
+                if (view->type() == KES_EVT_PROCEXIT) {
+                    run.exits.emplace_back(rec.begin(), rec.end());
                 }
                 if (view->pid() != static_cast<uint32_t>(run.pid)) {
                     return;
@@ -748,6 +753,60 @@ TEST_F(ProbeTest, ProcexitStatusAndSignal) {
     ASSERT_EQ(kexits.size(), 1u);
     EXPECT_EQ(kexits[0].param_uint(KES_P_PROCEXIT_SIG), static_cast<uint64_t>(SIGKILL));
     EXPECT_EQ(kexits[0].param_int64(KES_P_PROCEXIT_STATUS), SIGKILL);
+}
+
+TEST_F(ProbeTest, ProcexitReaperIsTheSubreaper) {
+    // A (child-subreaper) -> B -> C: when B exits, C is reparented to A, so B's procexit names
+    // A as the reaper. A process without children has no reaper (0).
+    auto run = run_child([](Report& r) {
+        ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+        int hold[2];
+        if (::pipe(hold) != 0) {
+            return 95;
+        }
+        pid_t b = ::fork();
+        if (b == 0) {
+            pid_t c = ::fork();
+            if (c == 0) {
+                ::close(hold[1]);
+                char x;
+                (void)!::read(hold[0], &x, 1); // until A lets go
+                ::_exit(0);
+            }
+            ::_exit(0); // B leaves C behind
+        }
+        ::close(hold[0]);
+        int status = 0;
+        ::waitpid(b, &status, 0);
+        r.v[0] = b;
+        ::close(hold[1]); // C's read returns: C exits
+        pid_t c = ::wait(&status);
+        r.v[1] = c;
+        return 0;
+    });
+    ASSERT_GT(run.report.v[0], 0);
+    ASSERT_GT(run.report.v[1], 0);
+    const event::View* b_exit = nullptr;
+    const event::View* c_exit = nullptr;
+    std::vector<event::View> views;
+    views.reserve(run.exits.size());
+    for (const auto& rec : run.exits) {
+        auto v = event::decode(rec, nullptr);
+        ASSERT_TRUE(v.ok());
+        views.push_back(*v);
+    }
+    for (const auto& v : views) {
+        if (v.tid() == static_cast<uint32_t>(run.report.v[0])) {
+            b_exit = &v;
+        }
+        if (v.tid() == static_cast<uint32_t>(run.report.v[1])) {
+            c_exit = &v;
+        }
+    }
+    ASSERT_NE(b_exit, nullptr);
+    ASSERT_NE(c_exit, nullptr);
+    EXPECT_EQ(b_exit->param_int64(KES_P_PROCEXIT_REAPER_TID), run.pid);
+    EXPECT_EQ(c_exit->param_int64(KES_P_PROCEXIT_REAPER_TID), 0);
 }
 
 TEST_F(ProbeTest, MergedInTimestampOrderAcrossRings) {

@@ -11,8 +11,11 @@ struct kes_counters {
 	unsigned long long n_drops_buffer_execve_exit;	/* ... of which execve/execveat */
 	unsigned long long n_drops_buffer_connect_exit; /* ... of which connect */
 	unsigned long long n_drops_buffer_proc_exit;	/* ... of which procexit */
-	unsigned long long n_drops_scratch_map;	   /* no scratch buffer or no ring for this CPU */
-	unsigned long long n_drops_max_event_size; /* a parameter was cut (event still sent) */
+	unsigned long long n_drops_scratch_map;		/* no scratch slot for this CPU */
+	/* Parameters cut to fit; the record is still sent (flagged). Not Falco's
+	 * n_drops_max_event_size, which counts whole events dropped for size: Kestrel never drops
+	 * for size. */
+	unsigned long long n_drops_truncated;
 	unsigned long long n_drops_bug; /* impossible state reached (counted, never fatal) */
 };
 

@@ -72,11 +72,11 @@ static __always_inline struct kes_counters *counters_get(void)
 	return bpf_map_lookup_elem(&counters, &zero);
 }
 
-static __always_inline void counters_add_max_event_size(void)
+static __always_inline void counters_add_truncated(void)
 {
 	struct kes_counters *c = counters_get();
 	if (c)
-		c->n_drops_max_event_size++;
+		c->n_drops_truncated++;
 }
 
 static __always_inline void counters_add_scratch_drop(void)

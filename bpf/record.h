@@ -36,7 +36,7 @@ static __always_inline void rec_set_len(struct rec *r, __u32 idx, __u32 len)
 static __always_inline void rec_truncated(struct rec *r)
 {
 	r->s->flags |= KES_HDR_F_TRUNCATED;
-	counters_add_max_event_size();
+	counters_add_truncated();
 }
 
 /* Starts a record: lengths array zeroed (every parameter absent until pushed). */

@@ -23,8 +23,7 @@ void write_summary(const DropCounters& c, uint64_t misses, uint64_t printed,
         "{}, bug {}), program runs skipped {}, truncated params {}; decode errors {}",
         printed, c.n_evts, c.n_drops(), c.n_drops_buffer_total, c.n_drops_buffer_open_exit,
         c.n_drops_buffer_execve_exit, c.n_drops_buffer_connect_exit, c.n_drops_buffer_proc_exit,
-        c.n_drops_scratch_map, c.n_drops_bug, misses, c.n_drops_max_event_size,
-        decode_errors.total());
+        c.n_drops_scratch_map, c.n_drops_bug, misses, c.n_drops_truncated, decode_errors.total());
     for (size_t i = 0; i < decode_errors.counts.size(); ++i) {
         if (decode_errors.counts[i] != 0) {
             s += fmt::format(" [{} {}]",

@@ -255,7 +255,7 @@ base::Result<DropCounters> Probe::counters() const {
         out.n_drops_buffer_connect_exit += c.n_drops_buffer_connect_exit;
         out.n_drops_buffer_proc_exit += c.n_drops_buffer_proc_exit;
         out.n_drops_scratch_map += c.n_drops_scratch_map;
-        out.n_drops_max_event_size += c.n_drops_max_event_size;
+        out.n_drops_truncated += c.n_drops_truncated;
         out.n_drops_bug += c.n_drops_bug;
     }
     return out;

@@ -39,7 +39,7 @@ struct DropCounters {
     uint64_t n_drops_buffer_connect_exit = 0;
     uint64_t n_drops_buffer_proc_exit = 0;
     uint64_t n_drops_scratch_map = 0;
-    uint64_t n_drops_max_event_size = 0; // parameters cut (the event itself was sent)
+    uint64_t n_drops_truncated = 0; // parameters cut (the event itself was sent)
     uint64_t n_drops_bug = 0;
 
     // Events lost (Falco's n_drops): buffer + scratch + bug. Truncations are not losses.

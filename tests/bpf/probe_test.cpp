@@ -148,7 +148,7 @@ class ProbeTest : public ::testing::Test {
                 std::printf("[probe] n_evts=%llu n_drops=%llu truncated=%llu\n",
                             static_cast<unsigned long long>(c->n_evts),
                             static_cast<unsigned long long>(c->n_drops()),
-                            static_cast<unsigned long long>(c->n_drops_max_event_size));
+                            static_cast<unsigned long long>(c->n_drops_truncated));
             }
             auto stats = probe_->program_stats();
             if (stats.ok()) {

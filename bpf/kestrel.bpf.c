@@ -250,29 +250,76 @@ static __always_inline __u32 task_tty(struct task_struct *task)
 	return encode_dev(((__u32)major << 20) + (__u32)minor_start + (__u32)index);
 }
 
-/* Since 6.6 the inode keeps seconds and nanoseconds apart; since 6.13 (multigrain timestamps)
- * bit 31 of i_ctime_nsec flags a queried ctime (I_CTIME_QUERIED) and must be masked out. */
+/* Inode times, across layouts (CO-RE flavours, the way Falco's probe handles them):
+ * - 6.11+: i_ctime_sec/i_ctime_nsec, i_mtime_sec/i_mtime_nsec; since 6.13 (multigrain
+ *   timestamps) bit 31 of i_ctime_nsec flags a queried ctime (I_CTIME_QUERIED): masked out.
+ * - 6.6..6.10: struct timespec64 __i_ctime, i_mtime.
+ * - before 6.6: struct timespec64 i_ctime, i_mtime. */
 #define KES_NSEC_MASK 0x3fffffffU
+
+struct inode___v6_6 {
+	struct timespec64 __i_ctime;
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+struct inode___v6_5 {
+	struct timespec64 i_ctime;
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 to_ns(__s64 sec, __u64 nsec)
+{
+	return sec < 0 ? 0 : (__u64)sec * 1000000000ULL + (nsec & KES_NSEC_MASK);
+}
 
 static __always_inline __u64 inode_ctime_ns(struct inode *ino)
 {
-	__s64 sec = BPF_CORE_READ(ino, i_ctime_sec);
-	__u32 nsec = BPF_CORE_READ(ino, i_ctime_nsec) & KES_NSEC_MASK;
-	return sec < 0 ? 0 : (__u64)sec * 1000000000ULL + nsec;
+	if (bpf_core_field_exists(ino->i_ctime_sec))
+		return to_ns(BPF_CORE_READ(ino, i_ctime_sec), BPF_CORE_READ(ino, i_ctime_nsec));
+	struct inode___v6_6 *i66 = (void *)ino;
+	if (bpf_core_field_exists(i66->__i_ctime))
+		return to_ns(BPF_CORE_READ(i66, __i_ctime.tv_sec),
+			     BPF_CORE_READ(i66, __i_ctime.tv_nsec));
+	struct inode___v6_5 *i65 = (void *)ino;
+	return to_ns(BPF_CORE_READ(i65, i_ctime.tv_sec), BPF_CORE_READ(i65, i_ctime.tv_nsec));
 }
 
 static __always_inline __u64 inode_mtime_ns(struct inode *ino)
 {
-	__s64 sec = BPF_CORE_READ(ino, i_mtime_sec);
-	__u32 nsec = BPF_CORE_READ(ino, i_mtime_nsec) & KES_NSEC_MASK;
-	return sec < 0 ? 0 : (__u64)sec * 1000000000ULL + nsec;
+	if (bpf_core_field_exists(ino->i_mtime_sec))
+		return to_ns(BPF_CORE_READ(ino, i_mtime_sec), BPF_CORE_READ(ino, i_mtime_nsec));
+	struct inode___v6_5 *old = (void *)ino;
+	return to_ns(BPF_CORE_READ(old, i_mtime.tv_sec), BPF_CORE_READ(old, i_mtime.tv_nsec));
 }
+
+/* Before 6.2 rss_stat was a struct of atomic_long_t counters (CO-RE flavours). */
+struct mm_rss_stat___old {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+
+struct mm_struct___old {
+	struct mm_rss_stat___old rss_stat;
+} __attribute__((preserve_access_index));
 
 static __always_inline __u64 mm_counter(struct mm_struct *mm, int member)
 {
-	/* Since 6.2 rss_stat is an array of percpu_counter; .count is the folded value. */
-	__s64 v = BPF_CORE_READ(mm, rss_stat[member].count);
+	__s64 v;
+	if (bpf_core_type_exists(struct mm_rss_stat)) {
+		struct mm_struct___old *old = (void *)mm;
+		v = BPF_CORE_READ(old, rss_stat.count[member].counter);
+	} else {
+		/* Since 6.2 an array of percpu_counter; .count is the folded value. */
+		v = BPF_CORE_READ(mm, rss_stat[member].count);
+	}
 	return v > 0 ? (__u64)v : 0;
+}
+
+/* loginuid exists with CONFIG_AUDIT only; Falco reports (uid_t)-1 without it. */
+static __always_inline __u32 task_loginuid(struct task_struct *task)
+{
+	if (bpf_core_field_exists(task->loginuid))
+		return BPF_CORE_READ(task, loginuid.val);
+	return 0xffffffff;
 }
 
 #define KES_OVERLAYFS_SUPER_MAGIC 0x794c7630
@@ -390,7 +437,7 @@ static __always_inline void fill_exec(struct pt_regs *regs, long ret, __u16 evt)
 	struct pid *pgrp = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID]);
 	__u32 level = BPF_CORE_READ(pgrp, level);
 	rec_push_s64(&r, KES_P_EXECVE_VPGID, BPF_CORE_READ(pgrp, numbers[level].nr));
-	rec_push_u32(&r, KES_P_EXECVE_LOGINUID, BPF_CORE_READ(task, loginuid.val));
+	rec_push_u32(&r, KES_P_EXECVE_LOGINUID, task_loginuid(task));
 	struct file *exe = mm ? BPF_CORE_READ(mm, exe_file) : NULL;
 	rec_push_u32(&r, KES_P_EXECVE_FLAGS, exe ? exe_flags(task, exe) : 0);
 	/* Linux capability bits equal Falco's PPM_CAP_* bits (same positions). */

@@ -33,7 +33,12 @@ struct kes_scratch {
 	__u32 off;   /* next free byte of rec[] (struct rec) */
 	__u16 flags; /* header flags of the record under construction */
 	__u16 pad;
-	__u8 rec[KES_REC_LIMIT + KES_STR_MAX];
+	/* The header member also puts struct kes_event_header into the object's BTF, where the
+	 * bpf tier checks its layout against userspace's (tests/bpf/btf_layout_test.cpp). */
+	union {
+		struct kes_event_header hdr;
+		__u8 rec[KES_REC_LIMIT + KES_STR_MAX];
+	};
 	__u8 path[KES_PATH_MAX + KES_NAME_MAX];
 	__u8 name[KES_NAME_MAX]; /* one kernfs name, before it moves into path[] */
 };

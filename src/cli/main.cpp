@@ -9,6 +9,7 @@
 #include "cli/version.hpp"
 #include "daemon/run.hpp"
 #include "daemon/startup.hpp"
+#include "daemon/validate.hpp"
 
 namespace {
 
@@ -45,6 +46,10 @@ int main(int argc, char** argv) {
     }
     for (const std::string& warning : loaded->warnings) {
         KES_LOG_WARN("{}", warning);
+    }
+
+    if (!options.validate_files.empty()) {
+        return daemon::validate_rules_files(options.validate_files, loaded->config.json_output);
     }
 
     daemon::RunOptions run{options.dump, options.duration_seconds, options.unbuffered};

@@ -22,6 +22,11 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
                    "Rules file or directory (repeatable); replaces rules_files from the config.")
         ->type_name("<rules_file>")
         ->allow_extra_args(false);
+    app.add_option("-V,--validate", options.validate_files,
+                   "Validate the rules file(s) and exit (repeatable; loaded in order). With "
+                   "-o json_output=true the result is one JSON document.")
+        ->type_name("<rules_file>")
+        ->allow_extra_args(false);
     app.add_flag("--dump", options.dump,
                  "Print every captured event as one JSON line (like sysdig -j) instead of "
                  "evaluating rules.");

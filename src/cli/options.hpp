@@ -10,13 +10,14 @@
 namespace kestrel::cli {
 
 struct CliOptions {
-    std::optional<std::string> config_file; // -c
-    std::vector<std::string> overrides;     // -o key=value, in order
-    std::vector<std::string> rules_files;   // -r, replaces rules_files
-    bool dump = false;                      // --dump: print every event as a JSON line
-    unsigned duration_seconds = 0;          // -M: stop after N seconds (0 = run until signal)
-    bool unbuffered = false;                // -U
-    bool version = false;                   // --version
+    std::optional<std::string> config_file;  // -c
+    std::vector<std::string> overrides;      // -o key=value, in order
+    std::vector<std::string> rules_files;    // -r, replaces rules_files
+    std::vector<std::string> validate_files; // -V: validate these rules files and exit
+    bool dump = false;                       // --dump: print every event as a JSON line
+    unsigned duration_seconds = 0;           // -M: stop after N seconds (0 = run until signal)
+    bool unbuffered = false;                 // -U
+    bool version = false;                    // --version
 };
 
 // Parsed flags, or the text to print and the exit code (--help, usage errors).

@@ -75,6 +75,16 @@ int KestrelProcess::stop() {
     return status;
 }
 
+int KestrelProcess::wait_exit() {
+    if (pid_ <= 0) {
+        return -1;
+    }
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 pid_t run_program(const std::vector<std::string>& args) {
     std::vector<std::string> copy = args;
     pid_t pid = fork();

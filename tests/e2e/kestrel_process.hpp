@@ -22,6 +22,8 @@ class KestrelProcess {
     [[nodiscard]] std::string read_stderr() const;
     // Sends SIGINT and waits; returns the exit status (as from waitpid) or -1.
     int stop();
+    // Waits for the process to exit by itself; returns its exit code (128+signal if killed).
+    int wait_exit();
 
   private:
     pid_t pid_ = -1;

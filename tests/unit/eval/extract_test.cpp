@@ -1,0 +1,112 @@
+// evt.* and fallback proc.* extraction on synthetic records.
+
+#include "eval_test_util.hpp"
+
+namespace kestrel::eval {
+namespace {
+
+using namespace testing;
+
+TEST(Extract, EvtTypeCategoryDir) {
+    auto e = openat("/etc/passwd", KES_O_RDONLY);
+    EXPECT_TRUE(cond("evt.type = openat", e->view));
+    EXPECT_FALSE(cond("evt.type = execve", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.category = file", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.dir = <", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.cpu = 1", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.count = 1", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.rawtime = 1000", e->view));
+}
+
+TEST(Extract, ResultFields) {
+    auto ok = openat("/etc/passwd", KES_O_RDONLY, 3);
+    auto bad = openat("/nope", KES_O_RDONLY, -2);
+    EXPECT_TRUE(cond("evt.type = openat and evt.res = SUCCESS", ok->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.res = ENOENT", bad->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.res startswith E", bad->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.rawres = -2", bad->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.rawres >= 0", ok->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.failed = true", bad->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.failed = false", ok->view));
+    EXPECT_TRUE(cond("evt.type = openat and fd.num = -1 or fd.num = -2", bad->view));
+    EXPECT_TRUE(cond("evt.type = openat and fd.num >= 0", ok->view));
+}
+
+TEST(Extract, Args) {
+    auto e = openat("/etc/shadow", KES_O_WRONLY | KES_O_TRUNC | KES_O_CLOEXEC);
+    EXPECT_TRUE(cond("evt.type = openat and evt.arg.name = /etc/shadow", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.arg[2] = /etc/shadow", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.arg.flags contains O_TRUNC", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.arg.flags = O_WRONLY|O_TRUNC|O_CLOEXEC", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.arg.fd = 3", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.rawarg.dirfd = -100", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.rawarg.ino = 1234", e->view));
+}
+
+TEST(Extract, OpenFlags) {
+    auto r = openat("/a", KES_O_RDONLY);
+    auto w = openat("/a", KES_O_WRONLY | KES_O_CREAT | KES_O_F_CREATED, 3, "cat", 1, 0755);
+    EXPECT_TRUE(cond("evt.type = openat and evt.is_open_read = true", r->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.is_open_write = false", r->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.is_open_write = true", w->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.is_open_create = true", w->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.is_open_exec = true", w->view));
+    EXPECT_TRUE(cond("evt.type = openat and evt.is_open_exec = false", r->view));
+}
+
+TEST(Extract, ProcessFallbacksWithoutState) {
+    auto e = openat("/etc/passwd", KES_O_RDONLY, 3, "cat", 4242);
+    EXPECT_TRUE(cond("evt.type = openat and proc.name = cat", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and proc.pid = 4242", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and thread.tid = 4242", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and fd.name = /etc/passwd", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and fd.directory = /etc", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and fd.filename = passwd", e->view));
+    EXPECT_TRUE(cond("evt.type = openat and fd.typechar = f", e->view));
+    // Needs state: absent, so every comparison is false and `exists` is false.
+    EXPECT_FALSE(cond("evt.type = openat and proc.exe exists", e->view));
+}
+
+TEST(Extract, Network) {
+    auto e = connect("10.0.0.2", 51234, "1.2.3.4", 443);
+    EXPECT_TRUE(cond("evt.type = connect and fd.sip = 1.2.3.4", e->view));
+    EXPECT_TRUE(cond("evt.type = connect and fd.cip = 10.0.0.2", e->view));
+    EXPECT_TRUE(cond("evt.type = connect and fd.rip = 1.2.3.4 and fd.lip = 10.0.0.2", e->view));
+    EXPECT_TRUE(cond("evt.type = connect and fd.sport = 443 and fd.cport = 51234", e->view));
+    EXPECT_TRUE(cond("evt.type = connect and fd.rport = 443 and fd.lport = 51234", e->view));
+    EXPECT_TRUE(cond("evt.type = connect and fd.name = 10.0.0.2:51234->1.2.3.4:443", e->view));
+    EXPECT_TRUE(cond("evt.type = connect and fd.typechar = 4", e->view));
+}
+
+struct FakeState : StateView {
+    ThreadInfo t;
+    FdInfo f;
+    [[nodiscard]] const ThreadInfo* thread(int64_t tid) const override {
+        return tid == t.tid ? &t : nullptr;
+    }
+    [[nodiscard]] const FdInfo* fd(int64_t pid, int64_t fd) const override {
+        return pid == t.pid && fd == f.fd ? &f : nullptr;
+    }
+};
+
+TEST(Extract, StateProvidesProcessAndFdFields) {
+    FakeState s;
+    s.t.tid = s.t.pid = 100;
+    s.t.comm = "bash";
+    s.t.exe = "/bin/bash";
+    s.t.cmdline = "bash -c x";
+    s.t.uid = 0;
+    s.t.user_name = "root";
+    s.f.fd = 3;
+    s.f.name = "/etc/resolved";
+    auto e = openat("rel/path", KES_O_RDONLY, 3, "bash", 100);
+    EXPECT_TRUE(cond("evt.type = openat and proc.exe = /bin/bash", e->view, &s));
+    EXPECT_TRUE(cond("evt.type = openat and proc.cmdline contains -c", e->view, &s));
+    EXPECT_TRUE(cond("evt.type = openat and user.uid = 0 and user.name = root", e->view, &s));
+    EXPECT_TRUE(cond("evt.type = openat and fd.name = /etc/resolved", e->view, &s));
+    // Without state a relative path gives no fd.name.
+    EXPECT_FALSE(cond("evt.type = openat and fd.name exists", e->view));
+}
+
+} // namespace
+} // namespace kestrel::eval

@@ -7,7 +7,7 @@ namespace {
 
 using namespace testing;
 
-TEST(Extract, EvtTypeCategoryDir) {
+TEST(evalExtract, EvtTypeCategoryDir) {
     auto e = openat("/etc/passwd", KES_O_RDONLY);
     EXPECT_TRUE(cond("evt.type = openat", e->view));
     EXPECT_FALSE(cond("evt.type = execve", e->view));
@@ -18,7 +18,7 @@ TEST(Extract, EvtTypeCategoryDir) {
     EXPECT_TRUE(cond("evt.type = openat and evt.rawtime = 1000", e->view));
 }
 
-TEST(Extract, ResultFields) {
+TEST(evalExtract, ResultFields) {
     auto ok = openat("/etc/passwd", KES_O_RDONLY, 3);
     auto bad = openat("/nope", KES_O_RDONLY, -2);
     EXPECT_TRUE(cond("evt.type = openat and evt.res = SUCCESS", ok->view));
@@ -32,7 +32,7 @@ TEST(Extract, ResultFields) {
     EXPECT_TRUE(cond("evt.type = openat and fd.num >= 0", ok->view));
 }
 
-TEST(Extract, Args) {
+TEST(evalExtract, Args) {
     auto e = openat("/etc/shadow", KES_O_WRONLY | KES_O_TRUNC | KES_O_CLOEXEC);
     EXPECT_TRUE(cond("evt.type = openat and evt.arg.name = /etc/shadow", e->view));
     EXPECT_TRUE(cond("evt.type = openat and evt.arg[2] = /etc/shadow", e->view));
@@ -43,7 +43,7 @@ TEST(Extract, Args) {
     EXPECT_TRUE(cond("evt.type = openat and evt.rawarg.ino = 1234", e->view));
 }
 
-TEST(Extract, OpenFlags) {
+TEST(evalExtract, OpenFlags) {
     auto r = openat("/a", KES_O_RDONLY);
     auto w = openat("/a", KES_O_WRONLY | KES_O_CREAT | KES_O_F_CREATED, 3, "cat", 1, 0755);
     EXPECT_TRUE(cond("evt.type = openat and evt.is_open_read = true", r->view));
@@ -54,7 +54,7 @@ TEST(Extract, OpenFlags) {
     EXPECT_TRUE(cond("evt.type = openat and evt.is_open_exec = false", r->view));
 }
 
-TEST(Extract, ProcessFallbacksWithoutState) {
+TEST(evalExtract, ProcessFallbacksWithoutState) {
     auto e = openat("/etc/passwd", KES_O_RDONLY, 3, "cat", 4242);
     EXPECT_TRUE(cond("evt.type = openat and proc.name = cat", e->view));
     EXPECT_TRUE(cond("evt.type = openat and proc.pid = 4242", e->view));
@@ -67,7 +67,7 @@ TEST(Extract, ProcessFallbacksWithoutState) {
     EXPECT_FALSE(cond("evt.type = openat and proc.exe exists", e->view));
 }
 
-TEST(Extract, Network) {
+TEST(evalExtract, Network) {
     auto e = connect("10.0.0.2", 51234, "1.2.3.4", 443);
     EXPECT_TRUE(cond("evt.type = connect and fd.sip = 1.2.3.4", e->view));
     EXPECT_TRUE(cond("evt.type = connect and fd.cip = 10.0.0.2", e->view));
@@ -89,7 +89,7 @@ struct FakeState : StateView {
     }
 };
 
-TEST(Extract, StateProvidesProcessAndFdFields) {
+TEST(evalExtract, StateProvidesProcessAndFdFields) {
     FakeState s;
     s.t.tid = s.t.pid = 100;
     s.t.comm = "bash";

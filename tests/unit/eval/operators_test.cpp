@@ -7,13 +7,13 @@ namespace {
 
 using namespace testing;
 
-class Ops : public ::testing::Test {
+class evalOps : public ::testing::Test {
   protected:
     std::unique_ptr<Event> e_ = openat("/var/run/docker.sock", KES_O_RDWR, 7, "Dockerd");
     bool c(const std::string& rest) { return cond("evt.type = openat and " + rest, e_->view); }
 };
 
-TEST_F(Ops, StringEquality) {
+TEST_F(evalOps, StringEquality) {
     EXPECT_TRUE(c("fd.name = /var/run/docker.sock"));
     EXPECT_TRUE(c("fd.name == /var/run/docker.sock"));
     EXPECT_FALSE(c("fd.name = /var/run/docker"));
@@ -21,7 +21,7 @@ TEST_F(Ops, StringEquality) {
     EXPECT_FALSE(c("fd.name != /var/run/docker.sock"));
 }
 
-TEST(OpsOrdering, StringsCompareBytewise) {
+TEST(evalOpsOrdering, StringsCompareBytewise) {
     // The loader rejects `<` with a non-numeric value, as libs does; the comparison itself
     // orders strings like strcmp for val() operands.
     std::string cstr;
@@ -32,7 +32,7 @@ TEST(OpsOrdering, StringsCompareBytewise) {
     EXPECT_FALSE(compare_value(rules::CompareOp::kGe, v, k, false, nullptr, {}, cstr));
 }
 
-TEST_F(Ops, Substrings) {
+TEST_F(evalOps, Substrings) {
     EXPECT_TRUE(c("fd.name contains docker"));
     EXPECT_FALSE(c("fd.name contains DOCKER"));
     EXPECT_TRUE(c("fd.name icontains DOCKER"));
@@ -43,7 +43,7 @@ TEST_F(Ops, Substrings) {
     EXPECT_FALSE(c("fd.name endswith .socket"));
 }
 
-TEST_F(Ops, Glob) {
+TEST_F(evalOps, Glob) {
     EXPECT_TRUE(c("fd.name glob /var/run/*.sock"));
     EXPECT_TRUE(c("fd.name glob '/var/*/docker.so?k'"));
     EXPECT_FALSE(c("fd.name glob /var/*.sock/x"));
@@ -51,14 +51,14 @@ TEST_F(Ops, Glob) {
     EXPECT_TRUE(c("proc.name iglob dockerd"));
 }
 
-TEST_F(Ops, Pmatch) {
+TEST_F(evalOps, Pmatch) {
     EXPECT_TRUE(c("fd.name pmatch (/var/run)"));
     EXPECT_TRUE(c("fd.name pmatch (/tmp, /var/run/docker.sock)"));
     EXPECT_FALSE(c("fd.name pmatch (/var/ru)"));
     EXPECT_FALSE(c("fd.name pmatch (/tmp, /usr)"));
 }
 
-TEST_F(Ops, InSets) {
+TEST_F(evalOps, InSets) {
     EXPECT_TRUE(c("proc.name in (sshd, Dockerd, containerd)"));
     EXPECT_FALSE(c("proc.name in (sshd, dockerd)"));
     EXPECT_TRUE(c("proc.name intersects (Dockerd)"));
@@ -66,7 +66,7 @@ TEST_F(Ops, InSets) {
     EXPECT_FALSE(c("fd.num in (1, 2)"));
 }
 
-TEST_F(Ops, ListsFromMacrosAndLists) {
+TEST_F(evalOps, ListsFromMacrosAndLists) {
     std::string prelude = "- list: shells\n  items: [bash, Dockerd]\n"
                           "- macro: shell_procs\n  condition: proc.name in (shells)\n";
     RulesetOptions o;
@@ -74,14 +74,14 @@ TEST_F(Ops, ListsFromMacrosAndLists) {
     EXPECT_EQ(l.ruleset->evaluate(e_->view), 1U);
 }
 
-TEST_F(Ops, Regex) {
+TEST_F(evalOps, Regex) {
     EXPECT_TRUE(c("fd.name regex '/var/run/[a-z]+[.]sock'"));
     // Anchored full match since Falco 0.39.
     EXPECT_FALSE(c("fd.name regex 'docker'"));
     EXPECT_TRUE(c("fd.name regex '.*docker.*'"));
 }
 
-TEST_F(Ops, Numbers) {
+TEST_F(evalOps, Numbers) {
     EXPECT_TRUE(c("fd.num = 7"));
     EXPECT_TRUE(c("fd.num != 8"));
     EXPECT_TRUE(c("fd.num > 6 and fd.num < 8 and fd.num >= 7 and fd.num <= 7"));
@@ -89,13 +89,13 @@ TEST_F(Ops, Numbers) {
     EXPECT_TRUE(c("evt.rawarg.ino > 1000"));
 }
 
-TEST_F(Ops, Bool) {
+TEST_F(evalOps, Bool) {
     EXPECT_TRUE(c("evt.is_open_read = true"));
     EXPECT_TRUE(c("evt.failed != true"));
     EXPECT_TRUE(c("evt.failed in (false)"));
 }
 
-TEST(OpsNet, PortsAndAddresses) {
+TEST(evalOpsNet, PortsAndAddresses) {
     auto e = connect("10.0.0.2", 51234, "192.168.1.9", 22);
     auto c = [&](const std::string& rest) {
         return cond("evt.type = connect and " + rest, e->view);
@@ -115,7 +115,7 @@ TEST(OpsNet, PortsAndAddresses) {
     EXPECT_FALSE(c("fd.net = 172.16.0.0/12"));
 }
 
-TEST_F(Ops, AbsentFieldsAreFalseEvenForNotEqual) {
+TEST_F(evalOps, AbsentFieldsAreFalseEvenForNotEqual) {
     // proc.exe needs state: absent.
     EXPECT_FALSE(c("proc.exe = /bin/cat"));
     EXPECT_FALSE(c("proc.exe != /bin/cat"));
@@ -128,13 +128,13 @@ TEST_F(Ops, AbsentFieldsAreFalseEvenForNotEqual) {
     EXPECT_FALSE(c("fd.sport != 80"));
 }
 
-TEST_F(Ops, ValComparesTwoFields) {
+TEST_F(evalOps, ValComparesTwoFields) {
     EXPECT_TRUE(c("fd.name = val(evt.arg.name)"));
     EXPECT_FALSE(c("fd.name = val(proc.name)"));
     EXPECT_FALSE(c("fd.name = val(proc.exe)")); // absent right side
 }
 
-TEST_F(Ops, Transformers) {
+TEST_F(evalOps, Transformers) {
     EXPECT_TRUE(c("tolower(proc.name) = dockerd"));
     EXPECT_TRUE(c("toupper(proc.name) = DOCKERD"));
     EXPECT_TRUE(c("basename(fd.name) = docker.sock"));
@@ -142,7 +142,7 @@ TEST_F(Ops, Transformers) {
     EXPECT_TRUE(c("len(fd.name) = 20"));
 }
 
-TEST_F(Ops, Modifiers) {
+TEST_F(evalOps, Modifiers) {
     EXPECT_TRUE(c("fd.name startswith anyof (/etc, /var)"));
     EXPECT_FALSE(c("fd.name startswith anyof (/etc, /usr)"));
     EXPECT_TRUE(c("fd.name contains allof (var, docker)"));
@@ -151,7 +151,7 @@ TEST_F(Ops, Modifiers) {
     EXPECT_FALSE(c("fd.name contains oneof (var, docker)"));
 }
 
-TEST(OpsBytes, BcontainsAndBstartswith) {
+TEST(evalOpsBytes, BcontainsAndBstartswith) {
     std::string cstr;
     Constant k;
     Value v = Value::of_string(std::string_view("\x7f"

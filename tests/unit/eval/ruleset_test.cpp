@@ -7,7 +7,7 @@ namespace {
 
 using namespace testing;
 
-TEST(Ruleset, IndexKeepsOpenRulesAwayFromExecve) {
+TEST(evalRuleset, IndexKeepsOpenRulesAwayFromExecve) {
     auto l = load({{"open_rule", "evt.type = openat and fd.name startswith /etc"},
                    {"exec_rule", "evt.type in (execve, execveat) and proc.name = bash"}});
     auto& rs = *l.ruleset;
@@ -25,7 +25,7 @@ TEST(Ruleset, IndexKeepsOpenRulesAwayFromExecve) {
     EXPECT_EQ(rs.stats().rules_met, 1U);
 }
 
-TEST(Ruleset, FirstVersusAll) {
+TEST(evalRuleset, FirstVersusAll) {
     std::vector<RuleSpec> specs = {{"a", "evt.type = openat and fd.name startswith /etc"},
                                    {"b", "evt.type = openat and proc.name = cat"},
                                    {"c", "evt.type = openat and proc.name = vi"}};
@@ -40,7 +40,7 @@ TEST(Ruleset, FirstVersusAll) {
     EXPECT_EQ(all.ruleset->rules()[2].matches, 0U);
 }
 
-TEST(Ruleset, PriorityThreshold) {
+TEST(evalRuleset, PriorityThreshold) {
     RuleSpec crit{"crit", "evt.type = openat", "CRITICAL"};
     RuleSpec warn{"warn", "evt.type = openat", "WARNING"};
     RuleSpec dbg{"dbg", "evt.type = openat", "DEBUG"};
@@ -52,7 +52,7 @@ TEST(Ruleset, PriorityThreshold) {
     EXPECT_EQ(l.ruleset->rules()[1].source->name, "warn");
 }
 
-TEST(Ruleset, SelectionAppliedInOrder) {
+TEST(evalRuleset, SelectionAppliedInOrder) {
     RuleSpec a{"Write below etc", "evt.type = openat", "WARNING", "[filesystem]"};
     RuleSpec b{"Write below root", "evt.type = openat", "WARNING", "[filesystem, mitre]"};
     RuleSpec c{"Read sensitive", "evt.type = openat", "WARNING", "[mitre]", "false"};
@@ -76,7 +76,7 @@ TEST(Ruleset, SelectionAppliedInOrder) {
               (std::vector<std::string>{"Write below root", "Read sensitive"}));
 }
 
-TEST(Ruleset, WildcardMatch) {
+TEST(evalRuleset, WildcardMatch) {
     EXPECT_TRUE(wildcard_match("*", "anything"));
     EXPECT_TRUE(wildcard_match("Write*etc", "Write below etc"));
     EXPECT_FALSE(wildcard_match("Write*etc", "Write below etc2"));
@@ -84,7 +84,7 @@ TEST(Ruleset, WildcardMatch) {
     EXPECT_FALSE(wildcard_match("below", "Write below etc"));
 }
 
-TEST(Ruleset, SharedMacroIsEvaluatedOncePerEvent) {
+TEST(evalRuleset, SharedMacroIsEvaluatedOncePerEvent) {
     std::string prelude =
         "- macro: sensitive\n  condition: (fd.name startswith /etc and proc.name = cat)\n";
     RulesetOptions o;
@@ -105,7 +105,7 @@ TEST(Ruleset, SharedMacroIsEvaluatedOncePerEvent) {
     EXPECT_TRUE(matches(rs, e2->view).empty());
 }
 
-TEST(Ruleset, FieldExtractedOncePerEvent) {
+TEST(evalRuleset, FieldExtractedOncePerEvent) {
     RulesetOptions o;
     o.matching = RuleMatching::kAll;
     auto l = load({{"r1", "evt.type = openat and fd.name startswith /etc"},
@@ -117,7 +117,7 @@ TEST(Ruleset, FieldExtractedOncePerEvent) {
     EXPECT_EQ(l.ruleset->evaluate(e->view), 2U);
 }
 
-TEST(Ruleset, UnsupportedTransformerSkipsTheRuleWithAReason) {
+TEST(evalRuleset, UnsupportedTransformerSkipsTheRuleWithAReason) {
     Loaded l;
     l.loader->load_content(
         rules_yaml({{"ok", "evt.type = openat"},

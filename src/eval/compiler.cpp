@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "event/gen/events.hpp"
+
 namespace kestrel::eval {
 
 namespace {
@@ -61,6 +63,8 @@ bool decode_hex(std::string_view hex, std::string* out) {
     }
     return true;
 }
+
+constexpr size_t kLinearSetMax = 8;
 
 bool is_net_type(FieldType t) {
     return t == FieldType::kIpNet || t == FieldType::kIpv4Net || t == FieldType::kIpv6Net;
@@ -185,7 +189,28 @@ base::Result<uint32_t> Compiler::check(const Expr& e) {
             }
         }
     }
-    if (c.op == CompareOp::kIn || c.op == CompareOp::kIntersects) {
+    if (ex.kind == FieldKind::kEvtType && c.lhs.transforms.empty() && !c.rhs_is_field &&
+        c.modifier == rules::ast::Modifier::kNone &&
+        (c.op == CompareOp::kEq || c.op == CompareOp::kNe || c.op == CompareOp::kIn ||
+         c.op == CompareOp::kIntersects)) {
+        std::bitset<KES_EVT_MAX> types;
+        for (const auto& k : c.values) {
+            const auto* info = event::find_event(k.text);
+            if (info != nullptr && info->id < KES_EVT_MAX) {
+                types.set(info->id);
+            }
+        }
+        Node n;
+        n.kind = NodeKind::kTypeIn;
+        n.first = static_cast<uint32_t>(program_.type_sets_.size());
+        n.count = c.op == CompareOp::kNe ? 1 : 0;
+        program_.type_sets_.push_back(types);
+        program_.nodes_.push_back(n);
+        return static_cast<uint32_t>(program_.nodes_.size() - 1);
+    }
+    // Small sets are faster to scan than to hash (most upstream lists have a few items).
+    if ((c.op == CompareOp::kIn || c.op == CompareOp::kIntersects) &&
+        c.values.size() > kLinearSetMax) {
         for (const auto& k : c.values) {
             c.str_set.insert(k.text);
             if (k.has_num) {

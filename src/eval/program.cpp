@@ -208,7 +208,9 @@ size_t Program::unsupported_fields() const {
 std::span<const Value> Program::operand(const FieldOperand& f, const EvalContext& ctx,
                                         size_t scratch, Value* tmp) {
     Slot& slot = slots_[f.slot];
-    extract(extractors_[f.slot], ctx, slot);
+    if (slot.epoch != ctx.epoch) { // the common repeat case stays inline
+        extract(extractors_[f.slot], ctx, slot);
+    }
     if (f.transforms.empty() || slot.count == 0) {
         return slot.view();
     }
@@ -288,6 +290,14 @@ bool Program::eval_check(Check& c, const EvalContext& ctx) {
             if (v.numeric() && !c.num_set.empty()) {
                 return std::binary_search(c.num_set.begin(), c.num_set.end(), v.number());
             }
+            if (v.kind == ValueKind::kString) {
+                for (const auto& k : c.values) {
+                    if (k.text.size() == v.s.size() && k.text == v.s) {
+                        return true;
+                    }
+                }
+                return false;
+            }
             for (const auto& k : c.values) {
                 if (compare_value(c.op, v, k, c.lhs_net, nullptr, {}, cstr_)) {
                     return true;
@@ -360,6 +370,11 @@ bool Program::eval_node(const Node& n, const EvalContext& ctx) {
         return eval_check(checks_[n.first], ctx);
     case NodeKind::kFalse:
         return false;
+    case NodeKind::kTypeIn: {
+        ++checks_evaluated_;
+        uint16_t type = ctx.evt->type();
+        return (type < KES_EVT_MAX && type_sets_[n.first].test(type)) != (n.count != 0);
+    }
     }
     return false;
 }

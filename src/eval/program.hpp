@@ -7,6 +7,7 @@
 //
 // Owned and evaluated by the hot-path thread only (evaluation writes the caches).
 
+#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -57,13 +58,16 @@ struct Check {
     std::vector<std::string> bytes;               // bcontains/bstartswith: decoded hex
 };
 
-enum class NodeKind : uint8_t { kAnd, kOr, kNot, kCheck, kFalse };
+// kTypeIn: `evt.type` =/in/intersects (or != with `count` 1) folded into a bitset of event ids
+// held in a small dense array: one bit test, no string compare and no visit of a Check.
+enum class NodeKind : uint8_t { kAnd, kOr, kNot, kCheck, kFalse, kTypeIn };
 
 struct Node {
     NodeKind kind = NodeKind::kFalse;
     int32_t memo = -1;  // memo slot when shared
-    uint32_t first = 0; // kAnd/kOr/kNot: first child in children_; kCheck: check index
-    uint32_t count = 0; // number of children
+    uint32_t first = 0; // kAnd/kOr/kNot: first child in children_; kCheck: check index;
+                        // kTypeIn: index in type_sets_
+    uint32_t count = 0; // number of children; kTypeIn: 1 when negated
     uint32_t uses = 0;  // how many parents/rules refer to it (compile time)
 };
 
@@ -104,6 +108,7 @@ class Program {
     std::vector<Node> nodes_;
     std::vector<uint32_t> children_;
     std::vector<Check> checks_;
+    std::vector<std::bitset<KES_EVT_MAX>> type_sets_;
     std::vector<Extractor> extractors_;
     std::vector<Slot> slots_;
     std::vector<Memo> memos_;

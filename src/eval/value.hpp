@@ -21,13 +21,19 @@ struct IpAddr {
     }
 };
 
+// 32 bytes: values are copied into slots on every extraction, so the payload is a union read
+// according to `kind` (b is kept apart: tests of presence and booleans stay branch-free).
 struct Value {
     ValueKind kind = ValueKind::kAbsent;
     bool b = false;
-    int64_t i = 0;  // kInt
-    uint64_t u = 0; // kUint
-    std::string_view s;
-    IpAddr ip;
+    union {
+        int64_t i;  // kInt
+        uint64_t u; // kUint
+        std::string_view s;
+        IpAddr ip;
+    };
+
+    Value() : i(0) {}
 
     static Value of_int(int64_t v) {
         Value r;

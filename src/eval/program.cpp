@@ -33,12 +33,32 @@ bool icontains(std::string_view hay, std::string_view needle) {
     return false;
 }
 
-// libs' path-prefix semantics: the constant is a whole leading sequence of path components.
-bool path_prefix(std::string_view path, std::string_view prefix) {
-    if (!path.starts_with(prefix)) {
-        return false;
+bool glob(std::string_view pattern, std::string_view value, bool icase, std::string& cstr);
+
+// libs' path-prefix semantics: the constant is a whole leading sequence of path components, and
+// a component may be a glob (`/var/*/docker`).
+bool path_prefix(std::string_view path, std::string_view prefix, std::string& cstr) {
+    if (prefix.find_first_of("*?[") == std::string_view::npos) {
+        if (!path.starts_with(prefix)) {
+            return false;
+        }
+        return path.size() == prefix.size() || prefix.ends_with('/') || path[prefix.size()] == '/';
     }
-    return path.size() == prefix.size() || prefix.ends_with('/') || path[prefix.size()] == '/';
+    while (!prefix.empty()) {
+        auto pe = prefix.find('/', 1);
+        auto ve = path.find('/', 1);
+        std::string_view pc = prefix.substr(0, pe);
+        std::string_view vc = path.substr(0, ve);
+        if (pc == "/") { // trailing slash of the prefix
+            return true;
+        }
+        if (vc.empty() || !glob(pc, vc, false, cstr)) {
+            return false;
+        }
+        prefix = pe == std::string_view::npos ? std::string_view{} : prefix.substr(pe);
+        path = ve == std::string_view::npos ? std::string_view{} : path.substr(ve);
+    }
+    return true;
 }
 
 bool glob(std::string_view pattern, std::string_view value, bool icase, std::string& cstr) {
@@ -191,7 +211,7 @@ bool compare_value(CompareOp op, const Value& lhs, const Constant& rhs, bool lhs
     case CompareOp::kIGlob:
         return glob(b, a, true, cstr);
     case CompareOp::kPmatch:
-        return path_prefix(a, b);
+        return path_prefix(a, b, cstr);
     case CompareOp::kRegex:
         return re != nullptr && RE2::FullMatch(re2::StringPiece(a.data(), a.size()), *re);
     default:

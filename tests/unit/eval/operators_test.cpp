@@ -56,6 +56,10 @@ TEST_F(evalOps, Pmatch) {
     EXPECT_TRUE(c("fd.name pmatch (/tmp, /var/run/docker.sock)"));
     EXPECT_FALSE(c("fd.name pmatch (/var/ru)"));
     EXPECT_FALSE(c("fd.name pmatch (/tmp, /usr)"));
+    EXPECT_TRUE(c("fd.name pmatch (/var/*/docker.sock)"));
+    EXPECT_TRUE(c("fd.name pmatch ('/v?r/run')"));
+    EXPECT_FALSE(c("fd.name pmatch (/var/*/podman)"));
+    EXPECT_FALSE(c("fd.name pmatch ('/v?r/ru')"));
 }
 
 TEST_F(evalOps, InSets) {

@@ -266,10 +266,12 @@ std::span<const Value> Program::operand(const FieldOperand& f, const EvalContext
             if (v.kind != ValueKind::kString) {
                 return {};
             }
-            std::string in(v.s); // rare path: transformers are unused upstream
-            if (!b64_decode(in, out)) {
+            // v.s may point into `out` (a previous transformer): decode through cstr_, then copy
+            // back, both within reserved capacity.
+            if (!b64_decode(v.s, cstr_)) {
                 return {};
             }
+            out.assign(cstr_);
             v = Value::of_string(out);
             break;
         }

@@ -144,6 +144,10 @@ TEST_F(evalOps, Transformers) {
     EXPECT_TRUE(c("basename(fd.name) = docker.sock"));
     EXPECT_TRUE(c("toupper(basename(fd.name)) = DOCKER.SOCK"));
     EXPECT_TRUE(c("len(fd.name) = 20"));
+    // "L3Zhci9ydW4=" is base64 for "/var/run".
+    auto b = openat("L3Zhci9ydW4=", KES_O_RDONLY, 7);
+    EXPECT_TRUE(cond("evt.type = openat and b64(evt.arg.name) = /var/run", b->view));
+    EXPECT_TRUE(cond("evt.type = openat and basename(b64(evt.arg.name)) = run", b->view));
 }
 
 TEST_F(evalOps, Modifiers) {

@@ -1,0 +1,48 @@
+#pragma once
+// The initial state of a live host from /proc: every thread of every process, with its process's
+// fds, cwd, exe, cgroups. Produces plain ThreadSnapshot records (types.hpp), the same that a BPF
+// task iterator or a capture file would give, for Tables::load(). Processes may vanish at any
+// point of the scan: whatever cannot be read is skipped and counted.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "state/types.hpp"
+
+namespace kestrel::state {
+
+struct ProcScanOptions {
+    std::string proc_root = "/proc";
+    bool read_fds = true;
+    bool read_env = true;
+    // Resolve socket inodes against <proc_root>/net/{tcp,tcp6,udp,udp6,raw,raw6,unix} (the
+    // scanner's network namespace; sockets of other namespaces stay unresolved).
+    bool resolve_sockets = true;
+    // Only this process (tests, re-reading one process); -1: all.
+    int64_t only_pid = -1;
+};
+
+struct ProcScanStats {
+    uint64_t processes = 0;
+    uint64_t threads = 0;
+    uint64_t fds = 0;
+    uint64_t vanished = 0; // entries gone (or unreadable) between listing and reading
+};
+
+// Fails only when proc_root itself cannot be listed.
+base::Result<std::vector<ThreadSnapshot>> scan_proc(const ProcScanOptions& options,
+                                                    ProcScanStats* stats = nullptr);
+
+// One process (all its threads); an error when it does not exist.
+base::Result<std::vector<ThreadSnapshot>> scan_proc_pid(int64_t pid,
+                                                        const ProcScanOptions& options = {});
+
+// Whether /proc/<tid> still exists: the liveness check for Tables::purge() in live mode.
+bool proc_alive(int64_t tid, const std::string& proc_root = "/proc");
+
+// Linux open(2) flags (fdinfo "flags:") to PPM open flags (KES_O_*).
+uint32_t open_flags_to_ppm(uint32_t linux_flags);
+
+} // namespace kestrel::state

@@ -1,0 +1,171 @@
+#pragma once
+// state::Tables: the model of processes, threads, fds, users and containers that the hot path
+// keeps up to date from events and the evaluator queries.
+//
+// Threading: owned by the hot-path thread. apply() is the one entry point per event; the pointers
+// the query API returns stay valid until the next apply() (or purge()/load_*()).
+//
+// Deferred removals (as libsinsp does, sinsp.cpp m_fds_to_remove / m_tid_to_remove): a close or
+// a procexit takes effect at the start of the next apply(), so the rules evaluated on the close
+// or procexit event itself still see the fd or the thread.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "event/view.hpp"
+#include "state/containers.hpp"
+#include "state/types.hpp"
+#include "state/users.hpp"
+
+namespace kestrel::state {
+
+struct Config {
+    // falco_libs.thread_table_size: new threads beyond it are dropped and counted
+    // (n_drops_full_threadtable), as libsinsp's thread manager does.
+    size_t thread_table_size = 262144;
+    // A cap on each process's fd table on top of its fdlimit (libsinsp caps fd tables too).
+    size_t max_fds_per_process = 65536;
+    // falco_libs.thread_timeout: threads with no event for this long are candidates for purge().
+    uint64_t thread_timeout_ns = 1800ULL * 1000 * 1000 * 1000;
+};
+
+class Tables {
+  public:
+    explicit Tables(Config config = {});
+    Tables(const Tables&) = delete;
+    Tables& operator=(const Tables&) = delete;
+
+    // ---- Hot path ---------------------------------------------------------------------------
+    // Updates state from one event. Never fails: records state cannot use are counted.
+    void apply(const event::View& evt);
+
+    // ---- Queries (valid until the next apply) ------------------------------------------------
+    // Count n_{cached,noncached,failed}_thread_lookups like libsinsp's thread manager.
+    [[nodiscard]] const Thread* find_thread(int64_t tid) const;
+    // The process whose fd table, cwd and program `thread` shares; never null for table entries.
+    [[nodiscard]] const Process* process(const Thread& thread) const {
+        return thread.process.get();
+    }
+    [[nodiscard]] const Fd* find_fd(const Thread& thread, int64_t fd) const;
+    // The thread whose tid is thread.ptid (proc.pname, proc.ppid ...); nullptr when unknown.
+    [[nodiscard]] const Thread* parent(const Thread& thread) const;
+    // n = 0: the thread itself, 1: parent, ... (proc.aname[N], proc.apid[N]). nullptr when the
+    // chain ends first or loops (a ptid cycle from lost events).
+    [[nodiscard]] const Thread* ancestor(const Thread& thread, int n) const;
+    // Calls fn(const Thread&) for each ancestor from the parent up, until fn returns false, the
+    // chain ends, or kMaxAncestry steps (proc.aname without an index: "any ancestor").
+    template <typename Fn> void for_each_ancestor(const Thread& thread, Fn&& fn) const;
+    // The session leader (proc.sname): the main thread of the process whose pid is the sid.
+    [[nodiscard]] const Thread* session_leader(const Thread& thread) const;
+
+    [[nodiscard]] const User* find_user(uint32_t uid) const { return users_.find_user(uid); }
+    [[nodiscard]] const Group* find_group(uint32_t gid) const { return users_.find_group(gid); }
+    // "host" gives the host entry.
+    [[nodiscard]] const Container* find_container(std::string_view id) const {
+        return containers_.find(id);
+    }
+    [[nodiscard]] const Container* container_of(const Thread& thread) const;
+
+    [[nodiscard]] const Counters& counters() const { return counters_; }
+    [[nodiscard]] const Config& config() const { return config_; }
+    [[nodiscard]] size_t thread_count() const { return threads_.size(); }
+    template <typename Fn> void for_each_thread(Fn&& fn) const {
+        for (const auto& [tid, thread] : threads_) {
+            fn(thread);
+        }
+    }
+
+    UserTable& users() { return users_; }
+    [[nodiscard]] const UserTable& users() const { return users_; }
+    [[nodiscard]] const ContainerTable& containers() const { return containers_; }
+
+    // ---- Loading (initial state, replay) -----------------------------------------------------
+    // Adds or replaces threads from plain records (/proc scan, BPF task iterator, capture file).
+    // Main threads are loaded first so that the others join their process; parent links
+    // (children lists) are built once all are in.
+    void load(std::span<const ThreadSnapshot> threads);
+
+    // ---- Maintenance --------------------------------------------------------------------------
+    // Applies the deferred removals of the last event now (end of a capture, tests).
+    void flush_pending();
+    // Removes dead main threads whose group is gone and threads with no event for
+    // config.thread_timeout_ns that `alive(tid)` says are gone (live mode passes proc_alive()
+    // from proc_scan.hpp; without it, timeouts alone remove nothing). Returns how many went.
+    size_t purge(uint64_t now_ns, const std::function<bool(int64_t)>& alive = {});
+    void clear();
+
+    static constexpr int kMaxAncestry = 64;
+    static constexpr int64_t kAtFdcwd = -100;
+
+  private:
+    friend struct Parsers;
+
+    Thread* lookup(int64_t tid); // no counters: internal use
+    // The event's thread, created from the header when unknown (libsinsp creates an entry for
+    // any thread it sees; its /proc lookup comes later here).
+    Thread* event_thread(const event::View& evt);
+    // A fresh entry for `tid` (recycled node when possible); nullptr when the table is full.
+    Thread* add_thread(int64_t tid);
+    void erase_thread(int64_t tid);
+    // Procexit processing: reparenting, dead main threads, process teardown.
+    void exit_thread(int64_t tid, int64_t reaper_tid);
+    void attach_process(Thread& thread, std::shared_ptr<Process> process);
+    void detach_process(Thread& thread);
+    std::shared_ptr<Process> new_process(int64_t pid);
+    void add_child(int64_t parent_tid, int64_t child_tid);
+    void remove_child(int64_t parent_tid, int64_t child_tid);
+    void set_container(Process& process, std::span<const uint8_t> cgroups, uint64_t ts);
+
+    // Fd table edits (fds.cpp). add_fd returns a reset entry, or nullptr when the table is full.
+    Fd* add_fd(Process& process, int64_t num);
+    bool erase_fd(Process& process, int64_t num);
+    Fd* lookup_fd(Process& process, int64_t num);
+    void copy_fds(const Process& from, Process& to);
+    void drop_cloexec_fds(Process& process);
+    void drop_all_fds(Process& process);
+
+    void apply_pending();
+    void invalidate_caches() const;
+
+    Config config_;
+    std::unordered_map<int64_t, Thread> threads_;
+    // Nodes of removed threads, reused so that steady-state churn does not allocate.
+    std::vector<std::unordered_map<int64_t, Thread>::node_type> free_threads_;
+    UserTable users_;
+    ContainerTable containers_;
+    mutable Counters counters_;
+
+    mutable int64_t last_tid_ = -1;
+    mutable const Thread* last_thread_ = nullptr;
+
+    struct PendingClose {
+        int64_t tid;
+        int64_t fd;
+    };
+    std::vector<PendingClose> pending_closes_;
+    struct PendingExit {
+        int64_t tid;
+        int64_t reaper_tid;
+    };
+    std::vector<PendingExit> pending_exits_;
+};
+
+template <typename Fn> void Tables::for_each_ancestor(const Thread& thread, Fn&& fn) const {
+    const Thread* cur = &thread;
+    for (int i = 0; i < kMaxAncestry; ++i) {
+        cur = parent(*cur);
+        if (cur == nullptr || cur == &thread) {
+            return;
+        }
+        if (!fn(*cur)) {
+            return;
+        }
+    }
+}
+
+} // namespace kestrel::state

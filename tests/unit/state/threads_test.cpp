@@ -1,0 +1,307 @@
+// Thread table: fork/clone/exec/exit, ancestry, reparenting, shared vs copied fd tables, bounds.
+
+#include <gtest/gtest.h>
+
+#include "state/tables.hpp"
+#include "state_events.hpp"
+
+namespace kestrel::state {
+namespace {
+
+using testing::Feed;
+
+TEST(state_threads, ForkExecBuildsAncestry) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    f.fork(100, 100, 200, "bash");
+    f.execve({.tid = 200,
+              .pid = 200,
+              .ptid = 100,
+              .exe = "curl",
+              .args = {"-s", "http://example.com"},
+              .comm = "curl",
+              .exepath = "/usr/bin/curl",
+              .env = {"HOME=/root", "TERM=xterm"}});
+
+    const Thread* curl = t.find_thread(200);
+    ASSERT_NE(curl, nullptr);
+    EXPECT_EQ(curl->comm, "curl");
+    EXPECT_EQ(curl->pid, 200);
+    EXPECT_EQ(curl->ptid, 100);
+    const Process* p = t.process(*curl);
+    EXPECT_EQ(p->exe, "curl");
+    EXPECT_EQ(p->exepath, "/usr/bin/curl");
+    EXPECT_EQ(p->args, "-s http://example.com");
+    EXPECT_EQ(p->arg(1), "http://example.com");
+    EXPECT_EQ(p->arg_count(), 2u);
+    EXPECT_EQ(curl->cmdline, "curl -s http://example.com");
+    EXPECT_EQ(p->env, "HOME=/root TERM=xterm");
+    EXPECT_EQ(p->env_value("TERM"), "xterm");
+    EXPECT_EQ(p->cwd, "/");
+    EXPECT_EQ(curl->loginuid_signed(), 1000);
+    EXPECT_EQ(p->container_id, "host");
+
+    ASSERT_NE(t.parent(*curl), nullptr);
+    EXPECT_EQ(t.parent(*curl)->comm, "bash");
+    EXPECT_EQ(t.ancestor(*curl, 0), curl);
+    EXPECT_EQ(t.ancestor(*curl, 1)->comm, "bash");
+    EXPECT_EQ(t.ancestor(*curl, 2)->comm, "systemd");
+    EXPECT_EQ(t.ancestor(*curl, 3), nullptr);
+    std::vector<std::string> names;
+    t.for_each_ancestor(*curl, [&](const Thread& a) {
+        names.push_back(a.comm);
+        return true;
+    });
+    EXPECT_EQ(names, (std::vector<std::string>{"bash", "systemd"}));
+}
+
+TEST(state_threads, ChildEventFirstIsKeptWhenParentEventFollows) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    // The child's event arrives before the parent's (another CPU).
+    f.clone({.res = 0, .tid = 300, .pid = 300, .ptid = 100, .comm = "bash"});
+    const Thread* c = t.find_thread(300);
+    ASSERT_NE(c, nullptr);
+    EXPECT_TRUE(c->from_child_event);
+    f.clone({.res = 300, .tid = 100, .pid = 100, .ptid = 1, .comm = "bash"});
+    c = t.find_thread(300);
+    ASSERT_NE(c, nullptr);
+    EXPECT_TRUE(c->from_child_event);
+    EXPECT_EQ(t.counters().n_tid_collisions, 0u);
+    EXPECT_EQ(t.process(*c)->args, "-l"); // copied from the parent's program
+}
+
+TEST(state_threads, StaleEntryReplacedOnTidReuse) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    f.fork(100, 100, 400, "bash");
+    // The procexit of 400 was lost; much later the tid is reused.
+    f.advance(10ULL * 1000 * 1000 * 1000);
+    f.clone({.res = 0, .tid = 400, .pid = 400, .ptid = 1, .comm = "other"});
+    const Thread* c = t.find_thread(400);
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->comm, "other");
+    EXPECT_EQ(c->ptid, 1);
+    EXPECT_EQ(t.counters().n_tid_collisions, 1u);
+}
+
+TEST(state_threads, ThreadsShareFdTableForkCopiesIt) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    f.openat(100, 100, 3, Tables::kAtFdcwd, "/etc/hosts");
+    // A thread of bash and a forked child.
+    f.fork(100, 100, 101, "bash",
+           KES_CL_CLONE_THREAD | KES_CL_CLONE_FILES | KES_CL_CLONE_FS | KES_CL_CLONE_VM |
+               KES_CL_CLONE_SIGHAND);
+    f.fork(100, 100, 200, "bash");
+    const Thread* thr = t.find_thread(101);
+    const Thread* child = t.find_thread(200);
+    ASSERT_NE(thr, nullptr);
+    ASSERT_NE(child, nullptr);
+    EXPECT_EQ(thr->pid, 100);
+    EXPECT_EQ(thr->ptid, 1); // a thread's parent is its process's parent
+    EXPECT_EQ(t.process(*thr), t.process(*t.find_thread(100)));
+    EXPECT_NE(t.process(*child), t.process(*t.find_thread(100)));
+
+    // An fd opened by the thread is seen by the main thread, not by the fork child.
+    f.openat(101, 100, 4, Tables::kAtFdcwd, "/etc/shadow");
+    EXPECT_NE(t.find_fd(*t.find_thread(100), 4), nullptr);
+    EXPECT_EQ(t.find_fd(*t.find_thread(200), 4), nullptr);
+    // The child has its copy of fd 3; closing it there leaves the parent's.
+    ASSERT_NE(t.find_fd(*t.find_thread(200), 3), nullptr);
+    f.close(200, 200, 3);
+    f.tick();
+    EXPECT_EQ(t.find_fd(*t.find_thread(200), 3), nullptr);
+    EXPECT_NE(t.find_fd(*t.find_thread(100), 3), nullptr);
+    // chdir in the thread moves the whole process (CLONE_FS as libsinsp models threads).
+    f.chdir(101, 100, "/tmp");
+    EXPECT_EQ(t.process(*t.find_thread(100))->cwd, "/tmp/");
+    EXPECT_EQ(t.process(*t.find_thread(200))->cwd, "/root/");
+}
+
+TEST(state_threads, ExecKillsOtherThreadsAndDropsCloexecFds) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    f.fork(100, 100, 200, "bash");
+    f.openat(200, 200, 3, Tables::kAtFdcwd, "/etc/keep");
+    f.openat(200, 200, 4, Tables::kAtFdcwd, "/etc/drop", KES_O_RDONLY | KES_O_CLOEXEC);
+    f.fork(200, 200, 201, "bash", KES_CL_CLONE_THREAD | KES_CL_CLONE_FILES);
+    ASSERT_NE(t.find_thread(201), nullptr);
+    f.execve({.tid = 200, .pid = 200, .ptid = 100, .exe = "ls", .comm = "ls"});
+    EXPECT_EQ(t.find_thread(201), nullptr);
+    const Thread* ls = t.find_thread(200);
+    ASSERT_NE(ls, nullptr);
+    EXPECT_NE(t.find_fd(*ls, 3), nullptr);
+    EXPECT_EQ(t.find_fd(*ls, 4), nullptr);
+    EXPECT_EQ(ls->cmdline, "ls");
+}
+
+TEST(state_threads, FailedExecChangesNothing) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    f.execve({.tid = 100, .pid = 100, .ptid = 1, .res = -2, .exe = "nope", .comm = "nope"});
+    EXPECT_EQ(t.find_thread(100)->comm, "bash");
+    EXPECT_EQ(t.process(*t.find_thread(100))->exe, "bash");
+}
+
+TEST(state_threads, ExitIsDeferredAndReparentsChildren) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    f.fork(100, 100, 200, "bash");
+    f.fork(200, 200, 300, "bash");
+    f.fork(200, 200, 301, "bash");
+    uint64_t removed = t.counters().n_removed_threads;
+
+    f.procexit(200, 200, /*reaper=*/1);
+    // Still there for the rules evaluated on the procexit itself.
+    ASSERT_NE(t.find_thread(200), nullptr);
+    f.tick(100, 100);
+    EXPECT_EQ(t.find_thread(200), nullptr);
+    EXPECT_EQ(t.counters().n_removed_threads, removed + 1);
+    EXPECT_EQ(t.find_thread(300)->ptid, 1);
+    EXPECT_EQ(t.find_thread(301)->ptid, 1);
+    EXPECT_EQ(t.parent(*t.find_thread(300))->comm, "systemd");
+    EXPECT_EQ(t.counters().n_reparented_threads, 2u);
+    // The reaper's children now include them: its exit moves them on again.
+    f.fork(1, 1, 150, "systemd");
+    f.procexit(1, 1, 150);
+    f.tick(100, 100);
+    EXPECT_EQ(t.find_thread(300)->ptid, 150);
+}
+
+TEST(state_threads, MainThreadKeptWhileGroupRuns) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    f.fork(100, 100, 200, "bash");
+    f.openat(200, 200, 5, Tables::kAtFdcwd, "/var/log/x");
+    f.fork(200, 200, 201, "bash", KES_CL_CLONE_THREAD | KES_CL_CLONE_FILES);
+    f.fork(200, 200, 300, "bash"); // a child of the main thread
+    f.procexit(200, 200, 201);
+    f.tick(100, 100);
+    const Thread* main = t.find_thread(200);
+    ASSERT_NE(main, nullptr);
+    EXPECT_TRUE(main->dead);
+    // The fd table is still there for the remaining thread.
+    EXPECT_NE(t.find_fd(*t.find_thread(201), 5), nullptr);
+    size_t fds = t.counters().n_fds;
+    f.procexit(201, 200, 1);
+    f.tick(100, 100);
+    EXPECT_EQ(t.find_thread(200), nullptr);
+    EXPECT_EQ(t.find_thread(201), nullptr);
+    EXPECT_LT(t.counters().n_fds, fds);
+}
+
+TEST(state_threads, AncestryLoopIsBounded) {
+    Tables t;
+    std::vector<ThreadSnapshot> snaps(2);
+    snaps[0].tid = snaps[0].pid = 10;
+    snaps[0].ptid = 11;
+    snaps[0].comm = "a";
+    snaps[1].tid = snaps[1].pid = 11;
+    snaps[1].ptid = 10;
+    snaps[1].comm = "b";
+    t.load(snaps);
+    const Thread* a = t.find_thread(10);
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(t.ancestor(*a, 1)->comm, "b");
+    EXPECT_EQ(t.ancestor(*a, 2), nullptr); // back to the start
+    int steps = 0;
+    t.for_each_ancestor(*a, [&](const Thread&) {
+        ++steps;
+        return true;
+    });
+    EXPECT_EQ(steps, 1);
+}
+
+TEST(state_threads, FullTableDropsNewThreadsAndCounts) {
+    Config c;
+    c.thread_table_size = 4;
+    Tables t(c);
+    Feed f(t);
+    testing::boot(f); // 1, 100
+    f.fork(100, 100, 200, "bash");
+    f.fork(100, 100, 201, "bash");
+    EXPECT_EQ(t.thread_count(), 4u);
+    f.fork(100, 100, 202, "bash");
+    EXPECT_EQ(t.find_thread(202), nullptr);
+    EXPECT_EQ(t.thread_count(), 4u);
+    EXPECT_GE(t.counters().n_drops_full_threadtable, 1u);
+    // Room again after an exit.
+    f.procexit(201, 201);
+    f.tick(100, 100);
+    f.fork(100, 100, 203, "bash");
+    EXPECT_NE(t.find_thread(203), nullptr);
+}
+
+TEST(state_threads, UnknownThreadIsCreatedFromHeader) {
+    Tables t;
+    Feed f(t);
+    f.openat(555, 550, 3, Tables::kAtFdcwd, "/etc/passwd");
+    const Thread* th = t.find_thread(555);
+    ASSERT_NE(th, nullptr);
+    EXPECT_EQ(th->pid, 550);
+    EXPECT_EQ(th->comm, "p");
+    EXPECT_EQ(t.counters().n_missing_thread, 1u);
+    // Relative to an unknown cwd: resolved against "/".
+    EXPECT_NE(t.find_fd(*th, 3), nullptr);
+}
+
+TEST(state_threads, CountersAndLookupCache) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    Counters before = t.counters();
+    EXPECT_EQ(before.n_threads, 2u);
+    EXPECT_EQ(before.n_added_threads, 2u);
+    // The last event's thread (100) is in the cache; 1 is not, and then 100 is not either.
+    EXPECT_NE(t.find_thread(1), nullptr);
+    const Thread* a = t.find_thread(100);
+    const Thread* b = t.find_thread(100);
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(t.counters().n_cached_thread_lookups, before.n_cached_thread_lookups + 1);
+    EXPECT_EQ(t.counters().n_noncached_thread_lookups, before.n_noncached_thread_lookups + 2);
+    EXPECT_EQ(t.find_thread(4242), nullptr);
+    EXPECT_EQ(t.counters().n_failed_thread_lookups, before.n_failed_thread_lookups + 1);
+}
+
+TEST(state_threads, CredentialsAndCaps) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    f.emit(KES_EVT_SETUID, 100, 100, "bash",
+           [](event::RecordBuilder& b) { b.add_int64(0).add_uint32(33); });
+    EXPECT_EQ(t.find_thread(100)->uid, 33u);
+    f.emit(KES_EVT_SETRESUID, 100, 100, "bash", [](event::RecordBuilder& b) {
+        b.add_int64(0).add_uint32(UINT32_MAX).add_uint32(0).add_uint32(UINT32_MAX);
+    });
+    EXPECT_EQ(t.find_thread(100)->uid, 0u);
+    f.emit(KES_EVT_CAPSET, 100, 100, "bash", [](event::RecordBuilder& b) {
+        b.add_int64(0).add_uint64(1).add_uint64(2).add_uint64(3);
+    });
+    EXPECT_EQ(t.find_thread(100)->cap_effective, 3u);
+}
+
+TEST(state_threads, PurgeRemovesTimedOutDeadThreads) {
+    Config c;
+    c.thread_timeout_ns = 1000;
+    Tables t(c);
+    Feed f(t);
+    testing::boot(f);
+    f.fork(100, 100, 200, "bash");
+    size_t n = t.purge(f.ts() + 1'000'000, [](int64_t tid) { return tid != 200; });
+    EXPECT_EQ(n, 1u);
+    EXPECT_EQ(t.find_thread(200), nullptr);
+    EXPECT_NE(t.find_thread(100), nullptr);
+    EXPECT_EQ(t.counters().n_purged_threads, 1u);
+}
+
+} // namespace
+} // namespace kestrel::state

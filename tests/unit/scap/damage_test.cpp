@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "capture/scap/reader.hpp"
+#include "event/gen/events.hpp"
 #include "scap_test_util.hpp"
 
 namespace kestrel::capture::scap {
@@ -235,6 +236,37 @@ TEST(scapTable, CodesAndNames) {
     EXPECT_EQ(x86_64_syscall_name(28), "madvise");
     EXPECT_EQ(x86_64_syscall_name(59), "execve");
     EXPECT_EQ(x86_64_syscall_name(100000), "");
+}
+
+} // namespace
+} // namespace kestrel::capture::scap
+
+namespace kestrel::capture::scap {
+namespace {
+
+// Every Kestrel event has a PPME counterpart of the same name whose current (non-old) exit
+// event, merged with its enter, names every Kestrel parameter: conversion loses nothing that a
+// current Falco capture carries.
+TEST(scapTable, EveryKestrelEventHasACurrentCounterpart) {
+    for (const auto& k : event::all_events()) {
+        const PpmEventInfo* exit = nullptr;
+        for (uint16_t code = 0; code < kPpmEventCount; ++code) {
+            const PpmEventInfo* e = ppm_event(code);
+            if (e->name != k.name || (e->flags & kEfOldVersion) != 0) {
+                continue;
+            }
+            if (!e->is_enter() || ppm_standalone(code)) {
+                exit = e;
+            }
+        }
+        ASSERT_NE(exit, nullptr) << k.name;
+        const PpmEventInfo* enter = exit->is_enter() ? nullptr : ppm_event(exit->code - 1);
+        for (const auto& p : k.params) {
+            const bool named = exit->param_index(p.name) >= 0 ||
+                               (enter != nullptr && enter->param_index(p.name) >= 0);
+            EXPECT_TRUE(named) << k.name << "." << p.name;
+        }
+    }
 }
 
 } // namespace

@@ -7,6 +7,8 @@
 #include "base/log.hpp"
 #include "cli/options.hpp"
 #include "cli/version.hpp"
+#include "daemon/describe.hpp"
+#include "daemon/list_fields.hpp"
 #include "daemon/run.hpp"
 #include "daemon/startup.hpp"
 #include "daemon/validate.hpp"
@@ -48,8 +50,25 @@ int main(int argc, char** argv) {
         KES_LOG_WARN("{}", warning);
     }
 
+    // Falco's action order: event list, field list, validation, then describe (which needs
+    // the rules files loaded); each prints and exits.
+    daemon::ListFormat format =
+        daemon::parse_list_format(options.list_format).value_or(daemon::ListFormat::kText);
+    if (options.list_events) {
+        return daemon::list_events(format);
+    }
+    if (options.list_fields) {
+        return daemon::list_fields(daemon::ListFieldsRequest{
+            options.list_source, options.names_only, options.verbose, format});
+    }
     if (!options.validate_files.empty()) {
         return daemon::validate_rules_files(options.validate_files, loaded->config.json_output);
+    }
+    if (options.describe_all_rules || !options.describe_rule.empty()) {
+        return daemon::describe_rules(loaded->config.rules_files,
+                                      daemon::DescribeRequest{options.describe_all_rules,
+                                                              options.describe_rule,
+                                                              loaded->config.json_output});
     }
 
     daemon::RunOptions run{options.dump, options.duration_seconds, options.unbuffered};

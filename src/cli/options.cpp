@@ -33,6 +33,31 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     app.add_option("-M", options.duration_seconds, "Stop after <seconds>.")->type_name("<seconds>");
     app.add_flag("-U,--unbuffered", options.unbuffered, "Turn off output buffering.");
     app.add_flag("--version", options.version, "Print version information and exit.");
+    app.add_flag("-v", options.verbose, "Verbose output (with --list: each field's type).");
+    app.add_flag("-L", options.describe_all_rules,
+                 "Show the name and description of all rules and exit. With "
+                 "-o json_output=true, print details about all rules, macros and lists as JSON.");
+    app.add_option("-l", options.describe_rule,
+                   "Show the name and description of the rule <rule> and exit. With "
+                   "-o json_output=true, print its details as JSON.")
+        ->type_name("<rule>");
+    CLI::Option* list =
+        app.add_option("--list", options.list_source,
+                       "List all defined fields and exit. With <source>, only the fields of that "
+                       "event source (\"syscall\").")
+            ->type_name("<source>")
+            ->expected(0, 1);
+    app.add_flag("-N", options.names_only, "With --list, only print field names.");
+    app.add_option("--format", options.list_format,
+                   "With --list/--list-events, the output format: text, markdown or json.")
+        ->type_name("<text|markdown|json>")
+        ->check(CLI::IsMember({"text", "markdown", "json"}));
+    bool markdown = false;
+    app.add_flag("--markdown", markdown,
+                 "Deprecated: same as --format markdown (with --list/--list-events).");
+    app.add_flag("--list-events", options.list_events,
+                 "List all defined syscall, tracepoint and meta events with their parameters, "
+                 "and exit.");
 
     try {
         app.parse(argc, argv);
@@ -44,6 +69,10 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     }
     if (!config_file.empty()) {
         options.config_file = config_file;
+    }
+    options.list_fields = list->count() > 0;
+    if (markdown) {
+        options.list_format = "markdown";
     }
     return ParseOutcome{options, {}, 0};
 }

@@ -18,6 +18,16 @@ struct CliOptions {
     unsigned duration_seconds = 0;           // -M: stop after N seconds (0 = run until signal)
     bool unbuffered = false;                 // -U
     bool version = false;                    // --version
+    bool verbose = false;                    // -v
+
+    // Describe and list commands (print, then exit).
+    bool describe_all_rules = false;  // -L
+    std::string describe_rule;        // -l <rule>
+    bool list_fields = false;         // --list [<source>]
+    std::string list_source;          // its optional source ("" = all)
+    bool names_only = false;          // -N
+    std::string list_format = "text"; // --format text|markdown|json (--markdown: markdown)
+    bool list_events = false;         // --list-events
 };
 
 // Parsed flags, or the text to print and the exit code (--help, usage errors).

@@ -1,0 +1,160 @@
+#include "daemon/describe.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "rules/loader.hpp"
+#include "rules/yaml_reader.hpp"
+
+namespace kestrel::daemon {
+namespace {
+
+// Falco formats each row with snprintf("%-50s %s") into a 4096-byte buffer whose last two bytes
+// stay unused: longer rows are cut at 4094 characters.
+constexpr size_t kNameColumn = 50;
+constexpr size_t kMaxRowChars = 4094;
+// Description column: wrap_text(desc, 51, 110).
+constexpr uint32_t kDescriptionIndent = 51;
+constexpr uint32_t kDescriptionLineLen = 110;
+
+void append_two_columns(std::string& out, const std::string& left, const std::string& right) {
+    std::string row = left;
+    if (row.size() < kNameColumn) {
+        row.append(kNameColumn - row.size(), ' ');
+    }
+    row += ' ';
+    row += right;
+    if (row.size() > kMaxRowChars) {
+        row.resize(kMaxRowChars);
+    }
+    out += row;
+    out += '\n';
+}
+
+bool has_rules_extension(const std::filesystem::path& p) {
+    std::string ext = p.extension().string();
+    return ext == ".yml" || ext == ".yaml";
+}
+
+void print_error(const std::string& message) {
+    std::fflush(stdout);
+    fmt::print(stderr, "Error: {}\n", message);
+}
+
+} // namespace
+
+std::string falco_wrap_text(std::string_view in, uint32_t indent, uint32_t line_len) {
+    std::istringstream words{std::string(in)};
+    std::string out;
+    std::string word;
+    uint32_t len = 0;
+    // std::setw(indent) << " " pads a single space to `indent` columns (at least one).
+    const std::string pad(std::max<uint32_t>(indent, 1), ' ');
+    while (words >> word) {
+        if (len + word.size() + 1 <= line_len - indent) {
+            len += static_cast<uint32_t>(word.size()) + 1;
+        } else {
+            out += '\n';
+            out += pad;
+            len = static_cast<uint32_t>(word.size()) + 1;
+        }
+        out += word;
+        out += ' ';
+    }
+    return out;
+}
+
+std::string described_rules_text(const nlohmann::json& description) {
+    std::string out;
+    append_two_columns(out, "Rule", "Description");
+    append_two_columns(out, "----", "-----------");
+    auto rules = description.find("rules");
+    if (rules == description.end()) {
+        return out;
+    }
+    for (const auto& r : *rules) {
+        const auto& info = r["info"];
+        std::string desc = falco_wrap_text(info["description"].get<std::string>(),
+                                           kDescriptionIndent, kDescriptionLineLen) +
+                           "\n";
+        append_two_columns(out, info["name"].get<std::string>(), desc);
+    }
+    return out;
+}
+
+std::vector<std::string> expand_rules_paths(const std::vector<std::string>& paths) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> files;
+    for (const auto& path : paths) {
+        std::error_code ec;
+        if (!fs::is_directory(path, ec)) {
+            files.push_back(path);
+            continue;
+        }
+        std::vector<std::string> entries;
+        for (const auto& entry : fs::directory_iterator(path, ec)) {
+            std::error_code type_ec;
+            if (entry.is_regular_file(type_ec) && has_rules_extension(entry.path())) {
+                entries.push_back(entry.path().string());
+            }
+        }
+        std::sort(entries.begin(), entries.end());
+        files.insert(files.end(), entries.begin(), entries.end());
+    }
+    return files;
+}
+
+int describe_rules(const std::vector<std::string>& rules_paths, const DescribeRequest& request) {
+    if (rules_paths.empty()) {
+        print_error("You must specify at least one rules file/directory via -r or a rules_files "
+                    "entry in falco.yaml");
+        return 1;
+    }
+    rules::RulesLoader loader;
+    for (const std::string& file : expand_rules_paths(rules_paths)) {
+        const rules::LoadResult& res = loader.load_file(file);
+        if (!res.successful()) {
+            // Falco stops at the first file that fails and reports it in full.
+            print_error(res.as_verbose_string(loader.contents()));
+            return 1;
+        }
+    }
+    std::string plugin_error;
+    if (!loader.check_plugin_requirements({}, &plugin_error)) {
+        print_error(plugin_error);
+        return 1;
+    }
+
+    // The describe document needs the items as written (conditions before the exceptions
+    // rewrite, exception names, list items before expansion), which the loader keeps to itself:
+    // read the same contents again into a collector of our own. The files loaded, so this
+    // reads them the same way.
+    rules::Collector collector;
+    for (const auto& result : loader.results()) {
+        auto content = loader.contents().find(result.name());
+        if (content != loader.contents().end()) {
+            rules::LoadResult scratch(result.name());
+            rules::read_rules_content(content->second, result.name(), collector, scratch);
+        }
+    }
+
+    const std::string* rule_name = request.all ? nullptr : &request.rule;
+    base::Result<nlohmann::json> doc = describe_json(loader.ruleset(), collector, rule_name);
+    if (!doc.ok()) {
+        print_error(doc.error().message);
+        return 1;
+    }
+    if (request.json) {
+        fmt::print("{}\n", doc->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    } else {
+        fmt::print("{}", described_rules_text(*doc));
+    }
+    std::fflush(stdout);
+    return 0;
+}
+
+} // namespace kestrel::daemon

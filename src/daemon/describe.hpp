@@ -1,0 +1,51 @@
+#pragma once
+// `kestrel -L` / `-l <rule>`: Falco's rules description (falco app/actions/load_rules_files.cpp
+// and falco_engine::describe_rule). The rules files are loaded as for a run; then either a text
+// table of rule names and descriptions, or with json_output the JSON document of
+// falco-testing.md §3d: required versions, and every list, macro and rule with its `info` (as
+// written) and `details` (what the compiler made of it).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.hpp"
+#include "rules/collector.hpp"
+#include "rules/ruleset.hpp"
+
+namespace kestrel::daemon {
+
+struct DescribeRequest {
+    bool all = false;  // -L
+    std::string rule;  // -l <rule> (when not empty and `all` is false)
+    bool json = false; // json_output
+};
+
+// Loads `rules_paths` (files, or directories whose .yml/.yaml files load in name order) and
+// prints the description on stdout. Returns Falco's exit code: 0, or 1 with "Error: ..." on
+// stderr (no rules file, a file that fails to load, an unknown rule for -l).
+int describe_rules(const std::vector<std::string>& rules_paths, const DescribeRequest& request);
+
+// Files and directories as Falco's read_rules_file_directory() expands them: a directory gives
+// its regular .yml/.yaml files sorted by name (not recursively), a file is taken as is.
+std::vector<std::string> expand_rules_paths(const std::vector<std::string>& paths);
+
+// The JSON document for everything (`rule_name` null) or for one rule ({"rules":[...]} only).
+// `collector` holds the items as written (conditions before the exceptions rewrite, exception
+// names and operators, list items before nested lists are expanded); `ruleset` is what the
+// loader compiled from the same files.
+base::Result<nlohmann::json> describe_json(const rules::CompiledRuleset& ruleset,
+                                           const rules::Collector& collector,
+                                           const std::string* rule_name);
+
+// Falco's text form (format_described_rules_as_text): "Rule" and "Description" columns.
+std::string described_rules_text(const nlohmann::json& description);
+
+// falco::utils::wrap_text: words joined by one space (each followed by one), wrapped when a
+// line would pass `line_len - indent` characters; continuation lines start with `indent` spaces.
+std::string falco_wrap_text(std::string_view in, uint32_t indent, uint32_t line_len);
+
+} // namespace kestrel::daemon

@@ -19,6 +19,20 @@ void render_field(const Operand& o, std::string& out) {
     }
 }
 
+void render_operand(const Operand& o, std::string& out);
+
+// Literals inside transformer calls must stay quoted to parse back (`getopt(x, "t:")`).
+void render_transformer_arg(const Operand& o, std::string& out) {
+    if (o.kind == OperandKind::kValue && o.quoted) {
+        std::string v = escape_value(o.value);
+        out += v.size() >= 2 && v.front() == '"' && v.back() == '"' && v != o.value
+                   ? v
+                   : "\"" + v + "\"";
+        return;
+    }
+    render_operand(o, out);
+}
+
 void render_operand(const Operand& o, std::string& out) {
     switch (o.kind) {
     case OperandKind::kField:
@@ -39,7 +53,7 @@ void render_operand(const Operand& o, std::string& out) {
                 out += ", ";
             }
             first = false;
-            render_operand(a, out);
+            render_transformer_arg(a, out);
         }
         out += ')';
         if (o.has_arg) {
@@ -61,7 +75,7 @@ void render_operand(const Operand& o, std::string& out) {
                 out += ", ";
             }
             first = false;
-            render_operand(a, out);
+            render_transformer_arg(a, out);
         }
         for (const auto& v : o.values) {
             if (!first) {

@@ -104,3 +104,52 @@ TEST(Diagnostics, JsonReplacesInvalidUtf8) {
 
 } // namespace
 } // namespace kestrel::rules
+
+namespace kestrel::rules {
+namespace {
+
+// yaml-cpp 0.7 loops forever on a block-context line starting with ','; the reader refuses it
+// (found by tests/fuzz/fuzz_rules_loader), and still accepts commas where YAML allows them.
+TEST(YamlReader, RefusesInputThatHangsYamlCpp) {
+    for (const char* bad : {"- a\n, c\n",
+                            ", c\n",
+                            "- a: [b]\n, c: d\n",
+                            "- a: \"b\"\n, c\n",
+                            " ,r-rr",
+                            "--- ,",
+                            "- a\n---\n ,",
+                            "# c\n ,",
+                            "  - a\n ,r",
+                            "x\n% a\n    , b\n",
+                            "!,",
+                            "&x ,",
+                            "- a\n!t ,",
+                            "- a\n!t\n ,",
+                            "!-(requ,ret\n",
+                            "\"a\",",
+                            "\"a\" ,",
+                            "'a',b",
+                            "[a],",
+                            "{a: b},",
+                            "\"a\"\n,",
+                            ",,\"\""}) {
+        RulesLoader l;
+        l.load_content(bad, "hang.yaml");
+        l.load_content(std::string("\0\0", 2) + bad, "nul.yaml");
+        for (const auto& r : l.results()) {
+            ASSERT_EQ(r.errors().size(), 1u) << bad;
+            EXPECT_EQ(r.errors()[0].code, LoadErrorCode::kYamlParse);
+        }
+    }
+    for (const char* ok :
+         {"- list: l\n  items: [a\n, b]\n", "- list: l\n  items: [\"a\n, b\"]\n",
+          "# x\n# , y\n- list: l\n  items: [a]\n", "- list: l\n  items: [a,\n    b]\n",
+          "- list: l\n  items: [a]\n- macro: m\n  condition: \"proc.name in (a, b)\"\n"}) {
+        RulesLoader l;
+        l.load_content(ok, "ok.yaml");
+        EXPECT_TRUE(l.successful()) << ok << l.results()[0].as_verbose_string(l.contents());
+    }
+}
+
+} // namespace
+} // namespace kestrel::rules

@@ -374,3 +374,69 @@ TEST_F(evalOutput, AlertReusesItsBuffers) {
 
 } // namespace
 } // namespace kestrel::eval
+
+namespace kestrel::eval {
+namespace {
+
+TEST(evalOutputFormat, DisplayFormatsInJson) {
+    FieldTable table;
+    auto dev = table.add("fd.dev"); // INT32, PF_HEX
+    ASSERT_TRUE(dev.ok());
+    int64_t i = 0;
+    uint64_t u = 0;
+    bool b = false;
+    std::string text;
+    EXPECT_EQ(table.json_scalar(*dev, Value::of_int(0x80a), &i, &u, &b, text), JsonKind::kString);
+    EXPECT_EQ(text, "80A"); // libs PRIX: upper case, no prefix
+    auto num = table.add("evt.num");
+    ASSERT_TRUE(num.ok());
+    text.clear();
+    EXPECT_EQ(table.json_scalar(*num, Value::of_uint(5), &i, &u, &b, text), JsonKind::kUint);
+    EXPECT_EQ(u, 5U);
+    EXPECT_TRUE(text.empty());
+    auto name = table.add("proc.name");
+    ASSERT_TRUE(name.ok());
+    EXPECT_EQ(table.json_scalar(*name, Value::of_string("cat"), &i, &u, &b, text),
+              JsonKind::kString);
+    EXPECT_EQ(text, "cat");
+    auto ns = table.add("evt.rawtime.ns"); // PF_10_PADDED_DEC text, Int64 in JSON
+    ASSERT_TRUE(ns.ok());
+    text.clear();
+    table.append_value_text(*ns, Value::of_uint(42), text);
+    EXPECT_EQ(text, "000000042");
+    EXPECT_EQ(table.json_scalar(*ns, Value::of_uint(42), &i, &u, &b, text), JsonKind::kInt);
+    EXPECT_EQ(i, 42);
+}
+
+TEST(evalOutputFormat, ThroughTheRuleset) {
+    // The daemon's path: evaluate, then build the alert of each match with the ruleset's evt.num.
+    rules::RulesLoader loader;
+    loader.load_content("- rule: open etc\n  desc: d\n  condition: evt.type = openat and "
+                        "fd.name startswith /etc\n  output: \"%evt.num %proc.name %fd.name\"\n"
+                        "  priority: NOTICE\n  tags: [fs]\n",
+                        "t.yaml");
+    ASSERT_TRUE(loader.successful());
+    auto rs = Ruleset::compile(loader.ruleset(), {});
+    ASSERT_TRUE(rs.ok());
+    OutputOptions o;
+    o.hostname = "h";
+    auto fmt = OutputFormatter::compile(loader.ruleset(), o);
+    ASSERT_TRUE(fmt.ok());
+    auto skip = testing::openat("/tmp/x", KES_O_RDONLY);
+    auto hit = testing::openat("/etc/hosts", KES_O_RDONLY, 4, "vi");
+    std::vector<std::string> lines;
+    Alert alert;
+    for (const auto* e : {&skip->view, &hit->view}) {
+        rs->evaluate(*e, [&](const Match& m) {
+            fmt->build_alert(*m.rule.source, m.evt, nullptr, rs->stats().events, kWall, alert);
+            std::string line;
+            fmt->append_line(alert, line);
+            lines.push_back(line);
+        });
+    }
+    ASSERT_EQ(lines.size(), 1U);
+    EXPECT_EQ(lines[0].substr(lines[0].find(": ")), ": Notice 2 vi /etc/hosts");
+}
+
+} // namespace
+} // namespace kestrel::eval

@@ -1,0 +1,72 @@
+// Steady-state alert building allocates nothing once the Alert and the line buffer are reused
+// (src/eval/README.md, "Alert output"). Its own binary: it replaces the global operator new.
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "eval/alert.hpp"
+#include "eval_test_util.hpp"
+
+namespace {
+std::atomic<uint64_t> g_allocs{0};
+} // namespace
+
+void* operator new(size_t n) {
+    g_allocs.fetch_add(1, std::memory_order_relaxed);
+    void* p = std::malloc(n == 0 ? 1 : n);
+    if (p == nullptr) {
+        std::abort();
+    }
+    return p;
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t /*n*/) noexcept { std::free(p); }
+
+namespace kestrel::eval {
+namespace {
+
+TEST(evalAlertAlloc, SteadyStateAllocatesNothing) {
+    setenv("TZ", "UTC", 1);
+    tzset();
+    rules::RulesLoader loader;
+    loader.load_content(
+        "- rule: r\n  desc: d\n  condition: evt.type = openat\n"
+        "  output: \"Open (file=%fd.name proc=%toupper(proc.name) flags=%evt.arg.flags "
+        "res=%evt.res %20fd.directory user=%user.name time=%evt.time)\"\n"
+        "  priority: WARNING\n  tags: [a, b]\n",
+        "t.yaml");
+    ASSERT_TRUE(loader.successful());
+    OutputOptions o;
+    o.json_output = true;
+    o.json_include_message_property = true;
+    o.hostname = "h";
+    o.static_fields = {{"k", "v"}};
+    AppendOutput a;
+    a.suggested_output = true;
+    a.extra_fields = {{"dir", "%fd.directory", false}, {"proc.pid", "", true}};
+    o.append_output = {a};
+    auto fmt = OutputFormatter::compile(loader.ruleset(), o);
+    ASSERT_TRUE(fmt.ok());
+    const auto& rule = loader.ruleset().rules[0];
+    auto e = testing::openat("/etc/shadow", KES_O_RDONLY | KES_O_CLOEXEC);
+    Alert alert;
+    std::string line;
+    for (int warm = 0; warm < 3; ++warm) {
+        line.clear();
+        fmt->build_alert(rule, e->view, nullptr, 1, 1717160711123456789ULL, alert);
+        fmt->append_line(alert, line);
+    }
+    uint64_t before = g_allocs.load();
+    for (int i = 0; i < 100; ++i) {
+        line.clear();
+        fmt->build_alert(rule, e->view, nullptr, 2 + static_cast<uint64_t>(i),
+                         1717160711123456789ULL + static_cast<uint64_t>(i), alert);
+        fmt->append_line(alert, line);
+    }
+    EXPECT_EQ(g_allocs.load() - before, 0U) << line;
+    EXPECT_NE(line.find("\"static.k\":\"v\""), std::string::npos) << line;
+}
+
+} // namespace
+} // namespace kestrel::eval

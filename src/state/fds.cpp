@@ -309,6 +309,11 @@ void assign_entries(std::span<const uint8_t> bytes, std::string& out) {
 
 // ---- Tables: fd-table edits ----------------------------------------------------------------
 
+namespace {
+// Recycled fd nodes kept at most (a few MB at worst); beyond it removed nodes are freed.
+constexpr size_t kMaxFreeFds = 16384;
+} // namespace
+
 Fd* Tables::add_fd(Process& process, int64_t num) {
     if (num < 0) {
         return nullptr;
@@ -323,7 +328,14 @@ Fd* Tables::add_fd(Process& process, int64_t num) {
             ++counters_.n_drops_full_fdtable;
             return nullptr;
         }
-        it = process.fds.try_emplace(num).first;
+        if (!free_fds_.empty()) {
+            auto node = std::move(free_fds_.back());
+            free_fds_.pop_back();
+            node.key() = num;
+            it = process.fds.insert(std::move(node)).position;
+        } else {
+            it = process.fds.try_emplace(num).first;
+        }
         ++counters_.n_fds;
     } else {
         // The kernel reused the number (a close we missed, dup2 onto an open fd): replaced.
@@ -357,8 +369,13 @@ Fd* Tables::add_fd(Process& process, int64_t num) {
 }
 
 bool Tables::erase_fd(Process& process, int64_t num) {
-    if (process.fds.erase(num) == 0) {
+    auto it = process.fds.find(num);
+    if (it == process.fds.end()) {
         return false;
+    }
+    auto node = process.fds.extract(it);
+    if (free_fds_.size() < kMaxFreeFds) {
+        free_fds_.push_back(std::move(node));
     }
     if (process.last_fd_num == num) {
         process.last_fd = nullptr;

@@ -389,6 +389,35 @@ void on_memfd(Tables& t, Process& p, const event::View& evt) {
     fd->nameraw.assign(name);
 }
 
+// A new fd of a kind no other parameter describes (userfaultfd, bpf objects).
+void add_typed_fd(Tables& t, Process& p, int64_t num, FdType type) {
+    if (num < 0) {
+        return;
+    }
+    if (Fd* fd = Parsers::add_fd(t, p, num); fd != nullptr) {
+        fd->type = type;
+    }
+}
+
+// bpf(2) commands that return a new fd (Linux enum bpf_cmd; the PPM encoding keeps the values).
+bool bpf_cmd_returns_fd(uint64_t cmd) {
+    switch (cmd) {
+    case 0:  // BPF_MAP_CREATE
+    case 5:  // BPF_PROG_LOAD
+    case 7:  // BPF_OBJ_GET
+    case 13: // BPF_PROG_GET_FD_BY_ID
+    case 14: // BPF_MAP_GET_FD_BY_ID
+    case 17: // BPF_RAW_TRACEPOINT_OPEN
+    case 18: // BPF_BTF_LOAD
+    case 19: // BPF_BTF_GET_FD_BY_ID
+    case 28: // BPF_LINK_CREATE
+    case 30: // BPF_LINK_GET_FD_BY_ID
+        return true;
+    default:
+        return false;
+    }
+}
+
 void on_chdir(Process& p, const event::View& evt, std::string& scratch) {
     if (evt.param_int64(KES_P_CHDIR_RES) < 0) {
         return;
@@ -413,7 +442,7 @@ void Parsers::other(Tables& t, Thread& thread, const event::View& evt) {
     }
     Process& p = *thread.process;
     // One scratch string for path building, kept across events (no allocation once warm).
-    static thread_local std::string scratch;
+    std::string& scratch = Parsers::scratch(t);
     switch (evt.type()) {
     case KES_EVT_OPEN:
     case KES_EVT_OPENAT:
@@ -491,6 +520,14 @@ void Parsers::other(Tables& t, Thread& thread, const event::View& evt) {
         break;
     case KES_EVT_CHDIR:
         on_chdir(p, evt, scratch);
+        break;
+    case KES_EVT_USERFAULTFD:
+        add_typed_fd(t, p, evt.param_int64(KES_P_USERFAULTFD_RES), FdType::kUserfaultfd);
+        break;
+    case KES_EVT_BPF:
+        if (bpf_cmd_returns_fd(evt.param_uint(KES_P_BPF_CMD))) {
+            add_typed_fd(t, p, evt.param_int64(KES_P_BPF_FD), FdType::kBpf);
+        }
         break;
     case KES_EVT_SETUID:
     case KES_EVT_SETGID:

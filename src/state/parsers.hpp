@@ -23,6 +23,7 @@ struct Parsers {
     static Fd* add_fd(Tables& t, Process& p, int64_t num) { return t.add_fd(p, num); }
     static bool erase_fd(Tables& t, Process& p, int64_t num) { return t.erase_fd(p, num); }
     static Fd* lookup_fd(Tables& t, Process& p, int64_t num) { return t.lookup_fd(p, num); }
+    static std::string& scratch(Tables& t) { return t.scratch_; }
 };
 
 } // namespace kestrel::state

@@ -134,8 +134,12 @@ class Tables {
 
     Config config_;
     std::unordered_map<int64_t, Thread> threads_;
-    // Nodes of removed threads, reused so that steady-state churn does not allocate.
+    // Nodes of removed threads and fds, reused so that steady-state churn (fork/exit,
+    // open/close) does not allocate.
     std::vector<std::unordered_map<int64_t, Thread>::node_type> free_threads_;
+    std::vector<std::unordered_map<int64_t, Fd>::node_type> free_fds_;
+    // Path building scratch, kept across events.
+    std::string scratch_;
     UserTable users_;
     ContainerTable containers_;
     mutable Counters counters_;

@@ -167,7 +167,9 @@ base::Error ScapReader::block_error(std::string_view what) const {
 base::Status ScapReader::read_exact(uint8_t* dst, size_t n, size_t* got) {
     auto r = source_->read(dst, n);
     if (!r) {
-        return r.error();
+        // A gzip stream with bad data: say where, in the same terms as every other error.
+        return base::make_error(r.error().code,
+                                fmt::format("{} at offset {}", r.error().message, offset_));
     }
     *got = *r;
     offset_ += *r;
@@ -303,9 +305,10 @@ base::Result<bool> ScapReader::handle_metadata(MetadataUpdate* update) {
     case kBlockUserList:
     case kBlockUserListOld:
     case kBlockUserListV2:
-        u = {MetadataKind::kUsers, users_.size(), 0};
+        u = {MetadataKind::kUsers, users_.size(), 0, groups_.size(), 0};
         KES_TRY(parse_user_list(type_ == kBlockUserListV2));
         u.count = users_.size() - u.first;
+        u.group_count = groups_.size() - u.first_group;
         break;
     case kBlockInterfaceList:
     case kBlockInterfaceListOld:

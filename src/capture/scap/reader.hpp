@@ -104,6 +104,9 @@ struct MetadataUpdate {
     MetadataKind kind = MetadataKind::kProcesses;
     size_t first = 0;
     size_t count = 0;
+    // kUsers only: a user list block carries groups too, appended to groups() here.
+    size_t first_group = 0;
+    size_t group_count = 0;
 };
 
 struct ScapRecord {

@@ -189,6 +189,22 @@ TEST(scapDamage, GzipCutShort) {
         EXPECT_FALSE(r.ok) << "cut at " << cut;
         EXPECT_NE(r.error.find("offset"), std::string::npos) << r.error;
     }
+    // Damaged deflate data: zlib's error, or a framing error of the garbage it let through;
+    // both name an offset.
+    for (size_t at : {gz.size() / 4, gz.size() / 2, gz.size() - 6}) {
+        auto bad = gz;
+        bad[at] ^= 0x5a;
+        ASSERT_EQ(ftruncate(fd, 0), 0);
+        ASSERT_EQ(pwrite(fd, bad.data(), bad.size(), 0), static_cast<ssize_t>(bad.size()));
+        auto reader = ScapReader::open(path);
+        if (!reader) {
+            EXPECT_NE(reader.error().to_string().find("offset"), std::string::npos);
+            continue;
+        }
+        auto r = drain(**reader);
+        EXPECT_FALSE(r.ok) << "flip at " << at;
+        EXPECT_NE(r.error.find("offset"), std::string::npos) << r.error;
+    }
     close(fd);
     unlink(path);
 }
@@ -267,6 +283,69 @@ TEST(scapTable, EveryKestrelEventHasACurrentCounterpart) {
             EXPECT_TRUE(named) << k.name << "." << p.name;
         }
     }
+}
+
+} // namespace
+} // namespace kestrel::capture::scap
+
+namespace kestrel::capture::scap {
+namespace {
+
+// Metadata after events and unknown block types: built from cat_write.scap by copying its user
+// list block behind the first event block and adding a block of an unknown type before it.
+TEST(scapLayout, MetadataAfterEventsAndUnknownBlocks) {
+    const auto raw = testing::load_raw(testing::corpus("falco/cat_write.scap"));
+    const auto starts = block_offsets(raw);
+    std::vector<uint8_t> user_block;
+    size_t after_first_event = 0;
+    for (size_t i = 0; i < starts.size(); ++i) {
+        uint32_t type = 0;
+        uint32_t len = 0;
+        std::memcpy(&type, raw.data() + starts[i], 4);
+        std::memcpy(&len, raw.data() + starts[i] + 4, 4);
+        if (type == kBlockUserList) {
+            user_block.assign(raw.begin() + static_cast<long>(starts[i]),
+                              raw.begin() + static_cast<long>(starts[i] + len));
+        }
+        if (type == kBlockEvent && after_first_event == 0) {
+            after_first_event = starts[i] + len;
+        }
+    }
+    ASSERT_FALSE(user_block.empty());
+    const std::vector<uint8_t> unknown = {0x99, 0x09, 0, 0, 16, 0, 0, 0, 1, 2, 3, 4, 16, 0, 0, 0};
+    std::vector<uint8_t> edited(raw.begin(), raw.begin() + static_cast<long>(after_first_event));
+    edited.insert(edited.end(), unknown.begin(), unknown.end());
+    edited.insert(edited.end(), user_block.begin(), user_block.end());
+    edited.insert(edited.end(), raw.begin() + static_cast<long>(after_first_event), raw.end());
+
+    auto reader = ScapReader::open_memory(edited);
+    ASSERT_TRUE(reader.ok()) << reader.error().to_string();
+    auto& r = **reader;
+    const size_t users_before = r.users().size();
+    const size_t groups_before = r.groups().size();
+    ScapRecord rec;
+    int metadata = 0;
+    while (true) {
+        auto more = r.next(&rec);
+        ASSERT_TRUE(more.ok()) << more.error().to_string();
+        if (!*more) {
+            break;
+        }
+        if (rec.kind == ScapRecord::Kind::kMetadata) {
+            ++metadata;
+            EXPECT_EQ(rec.metadata.kind, MetadataKind::kUsers);
+            EXPECT_EQ(rec.metadata.first, users_before);
+            EXPECT_EQ(rec.metadata.count, users_before);
+            EXPECT_EQ(rec.metadata.first_group, groups_before);
+            EXPECT_EQ(rec.metadata.group_count, groups_before);
+        }
+    }
+    EXPECT_EQ(metadata, 1);
+    EXPECT_EQ(r.users().size(), 2 * users_before);
+    EXPECT_EQ(r.groups().size(), 2 * groups_before);
+    EXPECT_EQ(r.stats().unknown_blocks, 1U);
+    EXPECT_EQ(r.stats().metadata_after_events, 1U);
+    EXPECT_EQ(r.stats().event_blocks, 345U);
 }
 
 } // namespace

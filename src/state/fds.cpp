@@ -441,4 +441,13 @@ const Fd* Tables::find_fd(const Thread& thread, int64_t fd) const {
     return &it->second;
 }
 
+const Fd* Tables::find_fd_by_pid(int64_t pid, int64_t fd) const {
+    auto it = threads_.find(pid);
+    if (it == threads_.end()) {
+        ++counters_.n_failed_fd_lookups;
+        return nullptr;
+    }
+    return find_fd(it->second, fd);
+}
+
 } // namespace kestrel::state

@@ -52,6 +52,9 @@ class Tables {
         return thread.process.get();
     }
     [[nodiscard]] const Fd* find_fd(const Thread& thread, int64_t fd) const;
+    // By process id (eval::StateView's key): the fd table of the process whose main thread is
+    // `pid` (kept while any thread of the group lives).
+    [[nodiscard]] const Fd* find_fd_by_pid(int64_t pid, int64_t fd) const;
     // The thread whose tid is thread.ptid (proc.pname, proc.ppid ...); nullptr when unknown.
     [[nodiscard]] const Thread* parent(const Thread& thread) const;
     // n = 0: the thread itself, 1: parent, ... (proc.aname[N], proc.apid[N]). nullptr when the
@@ -98,6 +101,8 @@ class Tables {
     // from proc_scan.hpp; without it, timeouts alone remove nothing). Returns how many went.
     size_t purge(uint64_t now_ns, const std::function<bool(int64_t)>& alive = {});
     void clear();
+    // Records what a /proc scan skipped (ProcScanStats::vanished) in the counters.
+    void count_scan_vanished(uint64_t n) { counters_.n_proc_scan_vanished += n; }
 
     static constexpr int kMaxAncestry = 64;
     static constexpr int64_t kAtFdcwd = -100;

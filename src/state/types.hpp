@@ -237,6 +237,32 @@ struct Counters {
     uint64_t n_tid_collisions = 0;     // a new thread replaced a stale one with the same tid
     uint64_t n_reparented_threads = 0; // children moved to a reaper at their parent's exit
     uint64_t n_proc_scan_vanished = 0; // /proc entries gone between listing and reading
+
+    // Calls fn(name, value, is_gauge) for each counter, with the names metrics publish (Falco's
+    // for the first group: the snapshot prefixes them with "falco.").
+    template <typename Fn> void visit(Fn&& fn) const {
+        fn("n_threads", n_threads, true);
+        fn("n_fds", n_fds, true);
+        fn("n_added_threads", n_added_threads, false);
+        fn("n_added_fds", n_added_fds, false);
+        fn("n_removed_threads", n_removed_threads, false);
+        fn("n_removed_fds", n_removed_fds, false);
+        fn("n_cached_thread_lookups", n_cached_thread_lookups, false);
+        fn("n_noncached_thread_lookups", n_noncached_thread_lookups, false);
+        fn("n_failed_thread_lookups", n_failed_thread_lookups, false);
+        fn("n_cached_fd_lookups", n_cached_fd_lookups, false);
+        fn("n_noncached_fd_lookups", n_noncached_fd_lookups, false);
+        fn("n_failed_fd_lookups", n_failed_fd_lookups, false);
+        fn("n_drops_full_threadtable", n_drops_full_threadtable, false);
+        fn("n_containers", n_containers, true);
+        fn("n_drops_full_fdtable", n_drops_full_fdtable, false);
+        fn("n_missing_thread", n_missing_thread, false);
+        fn("n_bad_event", n_bad_event, false);
+        fn("n_purged_threads", n_purged_threads, false);
+        fn("n_tid_collisions", n_tid_collisions, false);
+        fn("n_reparented_threads", n_reparented_threads, false);
+        fn("n_proc_scan_vanished", n_proc_scan_vanished, false);
+    }
 };
 
 // Plain records to load state from a source other than events: the /proc scan, a BPF task

@@ -305,3 +305,95 @@ TEST(state_threads, PurgeRemovesTimedOutDeadThreads) {
 
 } // namespace
 } // namespace kestrel::state
+
+namespace kestrel::state {
+namespace {
+
+using testing::Feed;
+
+TEST(state_threads, VforkChildFirstAndExitBeforeParentReturns) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    // vfork: the child runs (exec, exit) while the parent waits; the parent's event comes last
+    // and must not bring the exited child back (falco#3664).
+    f.clone({.res = 0,
+             .tid = 210,
+             .pid = 210,
+             .ptid = 100,
+             .comm = "bash",
+             .cwd = "/root",
+             .flags = KES_CL_CLONE_VM | KES_CL_CLONE_VFORK,
+             .type = KES_EVT_VFORK});
+    ASSERT_NE(t.find_thread(210), nullptr);
+    f.execve({.tid = 210, .pid = 210, .ptid = 100, .exe = "true", .comm = "true"});
+    f.procexit(210, 210, 100);
+    f.clone({.res = 210,
+             .tid = 100,
+             .pid = 100,
+             .ptid = 1,
+             .comm = "bash",
+             .cwd = "/root",
+             .flags = KES_CL_CLONE_VM | KES_CL_CLONE_VFORK,
+             .type = KES_EVT_VFORK});
+    f.tick(100, 100);
+    EXPECT_EQ(t.find_thread(210), nullptr);
+    EXPECT_EQ(t.thread_count(), 2u);
+}
+
+TEST(state_threads, ChildInPidNamespace) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    // The parent's event carries the namespaced tid (1): ignored; the child's event is used.
+    f.clone({.res = 1,
+             .tid = 100,
+             .pid = 100,
+             .ptid = 1,
+             .comm = "bash",
+             .flags = KES_CL_CLONE_NEWPID | KES_CL_CHILD_IN_PIDNS});
+    EXPECT_EQ(t.find_thread(1)->comm, "systemd"); // not clobbered
+    f.clone({.res = 0,
+             .tid = 5000,
+             .pid = 5000,
+             .ptid = 100,
+             .comm = "sh",
+             .flags = KES_CL_CLONE_NEWPID | KES_CL_CHILD_IN_PIDNS,
+             .vtid = 1,
+             .vpid = 1});
+    const Thread* c = t.find_thread(5000);
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->vtid, 1);
+    EXPECT_EQ(t.process(*c)->vpid, 1);
+    EXPECT_EQ(t.parent(*c)->tid, 100);
+    // Its own children: the caller's vtid differs from its tid, so its clone's res (a
+    // namespaced tid) is ignored too.
+    f.clone({.res = 2, .tid = 5000, .pid = 5000, .ptid = 100, .comm = "sh"});
+    EXPECT_EQ(t.find_thread(2), nullptr);
+}
+
+TEST(state_threads, CountersVisitAndFdByPid) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    f.fork(100, 100, 101, "bash", KES_CL_CLONE_THREAD | KES_CL_CLONE_FILES);
+    f.openat(101, 100, 3, Tables::kAtFdcwd, "/etc/hosts");
+    ASSERT_NE(t.find_fd_by_pid(100, 3), nullptr);
+    EXPECT_EQ(t.find_fd_by_pid(100, 3)->name, "/etc/hosts");
+    EXPECT_EQ(t.find_fd_by_pid(4242, 3), nullptr);
+    std::vector<std::string> names;
+    uint64_t threads = 0;
+    t.counters().visit([&](std::string_view name, uint64_t value, bool gauge) {
+        names.emplace_back(name);
+        if (name == "n_threads") {
+            threads = value;
+            EXPECT_TRUE(gauge);
+        }
+    });
+    EXPECT_EQ(threads, 3u);
+    EXPECT_EQ(names.size(), 21u);
+    EXPECT_EQ(names[12], "n_drops_full_threadtable");
+}
+
+} // namespace
+} // namespace kestrel::state

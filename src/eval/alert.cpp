@@ -29,21 +29,31 @@ bool matches(const AppendOutput& a, const rules::CompiledRule& r) {
                        [&](const std::string& t) { return r.tags.contains(t); });
 }
 
-// Falco's suggested output: ` <name with '.' as '_'>=%<name>` per field flagged addOutput /
-// EPF_FORMAT_SUGGESTED, in registry order.
-std::string suggested_format() {
+// Falco's suggested output: ` <name with '.' as '_'>=%<name>` per field flagged
+// EPF_FORMAT_SUGGESTED of the rule's source, in filtercheck-list order: the static fields (libs'
+// sinsp_filter_check_static flags every one of them, and Falco registers them before plugin
+// fields), then the container plugin's addOutput fields, which exist for syscall rules only.
+std::string suggested_format(const OutputOptions& opt, bool syscall) {
     std::string out;
+    auto add = [&](std::string_view field) {
+        if (!out.empty()) {
+            out.push_back(' ');
+        }
+        std::string name(field);
+        std::replace(name.begin(), name.end(), '.', '_');
+        out += name + "=%" + std::string(field);
+    };
+    for (const auto& [key, value] : opt.static_fields) {
+        add("static." + key);
+    }
+    if (!syscall) {
+        return out;
+    }
     for (const auto& cls : rules::field_classes()) {
         for (const auto& f : cls.fields) {
-            if (!f.suggested_output) {
-                continue;
+            if (f.suggested_output) {
+                add(f.name);
             }
-            if (!out.empty()) {
-                out.push_back(' ');
-            }
-            std::string name(f.name);
-            std::replace(name.begin(), name.end(), '.', '_');
-            out += name + "=%" + std::string(f.name);
         }
     }
     return out;
@@ -133,7 +143,8 @@ base::Result<OutputFormatter> OutputFormatter::compile(const rules::CompiledRule
         }
     }
 
-    const std::string suggested = suggested_format();
+    const std::string suggested_syscall = suggested_format(opt, true);
+    const std::string suggested_other = suggested_format(opt, false);
     const std::string time_key = opt.time_format_iso_8601 ? "evt.time.iso8601" : "evt.time";
     auto time_field = of.table_.add(time_key);
     if (!time_field) {
@@ -157,11 +168,15 @@ base::Result<OutputFormatter> OutputFormatter::compile(const rules::CompiledRule
             if (!matches(a, r)) {
                 continue;
             }
-            if (a.suggested_output && r.source == kSyscallSource && !suggested.empty()) {
-                ro.format += " " + suggested;
-            }
+            // Falco's configure_output_format(): the entry's extra_output, then one extra
+            // format per suggested field.
             if (!a.extra_output.empty()) {
                 ro.format += " " + a.extra_output;
+            }
+            const std::string& suggested =
+                r.source == kSyscallSource ? suggested_syscall : suggested_other;
+            if (a.suggested_output && !suggested.empty()) {
+                ro.format += " " + suggested;
             }
             for (const auto& ef : a.extra_fields) {
                 extra[ef.name] = ef;
@@ -182,20 +197,16 @@ base::Result<OutputFormatter> OutputFormatter::compile(const rules::CompiledRule
         std::map<std::string, RuleOutput::JsonField> fields;
         using Kind = RuleOutput::JsonField::Kind;
         for (const auto& f : ro.message.fields()) {
-            fields[f.key] = {f.key, Kind::kRaw, f.field, 0, 0};
+            fields[f.key] = {f.key, Kind::kRaw, f.field, 0};
         }
-        fields[time_key] = {time_key, Kind::kRaw, *time_field, 0, 0};
-        for (size_t i = 0; i < opt.static_fields.size(); ++i) {
-            std::string key = "static." + opt.static_fields[i].first;
-            fields[key] = {key, Kind::kStatic, 0, 0, static_cast<uint32_t>(i)};
-        }
+        fields[time_key] = {time_key, Kind::kRaw, *time_field, 0};
         for (const auto& [name, ef] : extra) {
             if (ef.raw) {
-                fields[name] = {name, Kind::kRaw, *of.table_.add(name), 0, 0};
+                fields[name] = {name, Kind::kRaw, *of.table_.add(name), 0};
             } else {
                 auto idx = static_cast<uint32_t>(ro.extra_formats.size());
                 ro.extra_formats.push_back(*CompiledFormat::compile(ef.format, of.table_));
-                fields[name] = {name, Kind::kFormatted, 0, idx, 0};
+                fields[name] = {name, Kind::kFormatted, 0, idx};
             }
         }
         for (auto& [key, f] : fields) {
@@ -255,15 +266,6 @@ void OutputFormatter::build_alert(const rules::CompiledRule& rule, const event::
             f.str_len = static_cast<uint32_t>(out.data.size() - f.str_off);
             out.fields.push_back(f);
             break;
-        case Kind::kStatic: {
-            const auto& v = options_.static_fields[jf.stat].second;
-            f.kind = JsonKind::kString;
-            f.str_off = static_cast<uint32_t>(out.data.size());
-            f.str_len = static_cast<uint32_t>(v.size());
-            out.data.append(v);
-            out.fields.push_back(f);
-            break;
-        }
         case Kind::kRaw: {
             auto vals = table_.values(jf.field, ctx);
             if (vals.empty()) {

@@ -38,8 +38,9 @@ struct AppendOutput {
         bool raw = false;
     };
     std::vector<ExtraField> extra_fields;
-    // Appends ` <field_with_underscores>=%<field>` for every field the registry marks
-    // suggested_output (container.id, container.name) to syscall rules.
+    // Appends ` <field_with_underscores>=%<field>` for every suggested field: each static field
+    // (`static_k=%static.k`), then, for syscall rules, the registry's suggested_output fields
+    // (`container_id=%container.id container_name=%container.name`).
     bool suggested_output = false;
 };
 
@@ -53,8 +54,9 @@ struct OutputOptions {
     bool time_format_iso_8601 = false;
     std::string hostname; // empty: resolve_hostname()
     std::vector<AppendOutput> append_output;
-    // `static_fields: {k: v}`: `%static.k` in formats, and `static.k` in every alert's
-    // output_fields. In the order written (keys unique).
+    // `static_fields: {k: v}`: fields `static.k` (strings) usable in formats, and suggested
+    // fields (libs' static filterchecks are EPF_FORMAT_SUGGESTED): `suggested_output` appends
+    // them to outputs. In the order written (keys unique).
     std::vector<std::pair<std::string, std::string>> static_fields;
 };
 
@@ -110,14 +112,12 @@ struct RuleOutput {
     std::shared_ptr<const AlertRule> rule;
     std::string format; // the rule output with append_output applied
     CompiledFormat message;
-    // Sorted by key, unique: a raw field (typed), a formatted extra field (string) or a static
-    // field (string).
+    // Sorted by key, unique: a raw field (typed) or a formatted extra field (string).
     struct JsonField {
         std::string key;
-        enum class Kind : uint8_t { kRaw, kFormatted, kStatic } kind = Kind::kRaw;
+        enum class Kind : uint8_t { kRaw, kFormatted } kind = Kind::kRaw;
         uint32_t field = 0;  // kRaw: FieldTable index
         uint32_t format = 0; // kFormatted: index in RuleOutput::extra_formats
-        uint32_t stat = 0;   // kStatic: index in OutputOptions::static_fields
     };
     std::vector<JsonField> json_fields;
     std::vector<CompiledFormat> extra_formats;

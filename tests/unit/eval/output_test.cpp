@@ -249,10 +249,20 @@ TEST_F(evalOutput, SuggestedOutput) {
     OutputOptions o = json();
     AppendOutput s;
     s.suggested_output = true;
-    o.append_output = {s};
-    auto l = load_outputs({{"r", "x=%proc.name"}}, o);
+    AppendOutput both; // extra_output first, then the suggested fields
+    both.suggested_output = true;
+    both.extra_output = "on=%evt.cpu";
+    both.rule = "both";
+    AppendOutput other_source;
+    other_source.suggested_output = true;
+    other_source.source = "k8s_audit";
+    o.append_output = {s, both, other_source};
+    auto l = load_outputs({{"r", "x=%proc.name"}, {"both", "y"}}, o);
     EXPECT_EQ(l.fmt->output(l.rule("r"))->format,
               "x=%proc.name container_id=%container.id container_name=%container.name");
+    EXPECT_EQ(l.fmt->output(l.rule("both"))->format,
+              "y container_id=%container.id container_name=%container.name on=%evt.cpu "
+              "container_id=%container.id container_name=%container.name");
     auto e = openat("/etc/shadow", KES_O_RDONLY);
     auto line = l.line("r", e->view);
     // Without state the container fields are absent.
@@ -263,18 +273,31 @@ TEST_F(evalOutput, SuggestedOutput) {
 }
 
 TEST_F(evalOutput, StaticFields) {
+    // Static fields are libs filterchecks flagged EPF_FORMAT_SUGGESTED: usable as %static.k, and
+    // appended (before the container fields) by suggested_output.
     OutputOptions o = json();
     o.static_fields = {{"env", "prod"}, {"team", "sec \"blue\""}};
     AppendOutput a;
     a.extra_output = "env=%static.env";
-    o.append_output = {a};
-    auto l = load_outputs({{"r", "x"}}, o);
+    a.rule = "r";
+    AppendOutput s;
+    s.suggested_output = true;
+    s.rule = "suggested";
+    o.append_output = {a, s};
+    auto l = load_outputs({{"r", "x"}, {"suggested", "y"}}, o);
     auto e = openat("/etc/shadow", KES_O_RDONLY);
     auto line = l.line("r", e->view);
     EXPECT_EQ(l.alert.message(), "x env=prod");
-    EXPECT_NE(line.find(R"("output_fields":{"evt.time":1717160711123456789,)"
-                        R"("static.env":"prod","static.team":"sec \"blue\""})"),
+    EXPECT_NE(line.find(R"("output_fields":{"evt.time":1717160711123456789,"static.env":"prod"})"),
               std::string::npos)
+        << line;
+    EXPECT_EQ(l.fmt->output(l.rule("suggested"))->format,
+              "y static_env=%static.env static_team=%static.team container_id=%container.id "
+              "container_name=%container.name");
+    line = l.line("suggested", e->view);
+    EXPECT_EQ(l.alert.message(), "y static_env=prod static_team=sec \"blue\" "
+                                 "container_id=<NA> container_name=<NA>");
+    EXPECT_NE(line.find(R"("static.env":"prod","static.team":"sec \"blue\""})"), std::string::npos)
         << line;
 }
 

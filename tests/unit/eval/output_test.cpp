@@ -301,6 +301,34 @@ TEST_F(evalOutput, StaticFields) {
         << line;
 }
 
+TEST_F(evalOutput, AppendOutputMatchesAllGivenKeys) {
+    OutputOptions o;
+    AppendOutput src;
+    src.source = "syscall";
+    src.extra_output = "s";
+    AppendOutput src_and_rule; // both keys must match
+    src_and_rule.source = "syscall";
+    src_and_rule.rule = "b";
+    src_and_rule.extra_output = "sr";
+    AppendOutput wrong_rule;
+    wrong_rule.source = "syscall";
+    wrong_rule.tags = {"t"};
+    wrong_rule.rule = "a";
+    wrong_rule.extra_output = "never";
+    o.append_output = {src, src_and_rule, wrong_rule};
+    auto l = load_outputs({{"a", "A"}, {"b", "B", "[t]"}}, o);
+    EXPECT_EQ(l.fmt->output(l.rule("a"))->format, "A s");
+    EXPECT_EQ(l.fmt->output(l.rule("b"))->format, "B s sr");
+}
+
+TEST(evalHostname, FalcoHostnameWins) {
+    setenv("FALCO_HOSTNAME", "from-env", 1);
+    EXPECT_EQ(resolve_hostname(), "from-env");
+    unsetenv("FALCO_HOSTNAME");
+    EXPECT_FALSE(resolve_hostname().empty());
+    EXPECT_NE(resolve_hostname(), "from-env");
+}
+
 TEST_F(evalOutput, BadAppendOutputFailsTheLoad) {
     rules::RulesLoader loader;
     loader.load_content("- rule: r\n  desc: d\n  condition: evt.type = openat\n  output: x\n"

@@ -244,9 +244,16 @@ void on_bind(Process& p, const event::View& evt) {
         fd.last_slash = std::string::npos;
         return;
     }
-    // A bound socket: its local address is the server side until connect/accept say otherwise.
+    // A bound socket: its local address is the server side until connect/accept say otherwise;
+    // with a port it is a server socket (libsinsp parse_bind_exit: SERVSOCK, role server).
+    if (detail::unmap_ipv4(addr.ip)) {
+        fd.type = FdType::kIpv4Sock;
+    }
     fd.sip = addr.ip;
     fd.sport = addr.port;
+    if (addr.port > 0) {
+        fd.role = SockRole::kServer;
+    }
     fd.name.clear();
     detail::append_ip_port(fd.name, addr.ip, addr.port);
     fd.last_slash = std::string::npos;
@@ -301,23 +308,31 @@ void on_accept(Tables& t, Process& p, const event::View& evt, bool accept4) {
 
 // sendto/sendmsg on an unconnected UDP socket: the tuple gives the socket its name (libsinsp
 // updates it the same way and flags fd.name_changed).
-void on_send(Process& p, const event::View& evt, size_t fd_index, size_t tuple_index) {
+void on_send(Tables& t, Process& p, const event::View& evt, size_t fd_index, size_t tuple_index) {
     if (evt.param_int64(0) < 0) {
-        return;
-    }
-    auto it = p.fds.find(evt.param_int64(fd_index));
-    if (it == p.fds.end()) {
-        return;
-    }
-    Fd& fd = it->second;
-    if (!fd.is_ip_socket() || fd.role != SockRole::kNone || fd.l4proto == L4Proto::kTcp) {
         return;
     }
     detail::SockTuple tuple;
     if (!detail::read_socktuple(evt.param(tuple_index), &tuple) || tuple.family == KES_AF_UNIX) {
         return;
     }
-    set_tuple(fd, tuple, SockRole::kClient);
+    int64_t num = evt.param_int64(fd_index);
+    Fd* fd = Parsers::lookup_fd(t, p, num);
+    if (fd == nullptr) {
+        // The socket() was missed: libsinsp guesses a UDP socket
+        // (infer_send_sendto_sendmsg_fdinfo).
+        fd = Parsers::add_fd(t, p, num);
+        if (fd == nullptr) {
+            return;
+        }
+        fd->l4proto = L4Proto::kUdp;
+        set_tuple(*fd, tuple, SockRole::kClient);
+        return;
+    }
+    if (!fd->is_ip_socket() || fd->role != SockRole::kNone || fd->l4proto == L4Proto::kTcp) {
+        return;
+    }
+    set_tuple(*fd, tuple, SockRole::kClient);
 }
 
 void on_pipe(Tables& t, Process& p, const event::View& evt) {
@@ -504,10 +519,10 @@ void Parsers::other(Tables& t, Thread& thread, const event::View& evt) {
         on_accept(t, p, evt, true);
         break;
     case KES_EVT_SENDTO:
-        on_send(p, evt, KES_P_SENDTO_FD, KES_P_SENDTO_TUPLE);
+        on_send(t, p, evt, KES_P_SENDTO_FD, KES_P_SENDTO_TUPLE);
         break;
     case KES_EVT_SENDMSG:
-        on_send(p, evt, KES_P_SENDMSG_FD, KES_P_SENDMSG_TUPLE);
+        on_send(t, p, evt, KES_P_SENDMSG_FD, KES_P_SENDMSG_TUPLE);
         break;
     case KES_EVT_PIPE:
         on_pipe(t, p, evt);

@@ -161,6 +161,8 @@ TEST(state_fds, Ipv4ClientAndServer) {
     EXPECT_TRUE(fd_of(t, 100, 5)->cloexec);
     f.bind4(100, 100, 5, 0, 8080);
     EXPECT_EQ(fd_of(t, 100, 5)->name, "0.0.0.0:8080");
+    EXPECT_EQ(fd_of(t, 100, 5)->role, SockRole::kServer);
+    EXPECT_EQ(fd_of(t, 100, 5)->sport, 8080);
     f.listen(100, 100, 5);
     EXPECT_EQ(fd_of(t, 100, 5)->role, SockRole::kServer);
     f.accept4(100, 100, 6, 0xc0a80105, 40000, 0xc0a80101, 8080);
@@ -230,6 +232,30 @@ TEST(state_fds, UnixSocketsPipesMemfd) {
     EXPECT_EQ(m->typechar(), 'm');
     EXPECT_EQ(m->name, "memfd:payload");
     EXPECT_TRUE(m->cloexec);
+}
+
+TEST(state_fds, UdpSendNamesTheSocket) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    auto sendto = [&](int64_t fd) {
+        f.emit(KES_EVT_SENDTO, 100, 100, "dig", [fd](event::RecordBuilder& b) {
+            b.add_int64(12)
+                .add_bytes(std::string_view("query"))
+                .add_int64(fd)
+                .add_uint32(12)
+                .add_socktuple_in(htonl(0x0a000002), 5353, htonl(0x08080808), 53);
+        });
+    };
+    f.socket(100, 100, 3, KES_AF_INET, 2 /*SOCK_DGRAM*/, 17);
+    sendto(3);
+    EXPECT_EQ(fd_of(t, 100, 3)->name, "10.0.0.2:5353->8.8.8.8:53");
+    EXPECT_EQ(fd_of(t, 100, 3)->role, SockRole::kClient);
+    // An fd state never saw created: a UDP socket, as libsinsp guesses.
+    sendto(4);
+    ASSERT_NE(fd_of(t, 100, 4), nullptr);
+    EXPECT_EQ(fd_of(t, 100, 4)->l4proto, L4Proto::kUdp);
+    EXPECT_EQ(fd_of(t, 100, 4)->typechar(), '4');
 }
 
 TEST(state_fds, RenameKeepsOpenFdName) {

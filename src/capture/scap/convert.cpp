@@ -181,6 +181,8 @@ base::Result<bool> ScapReader::handle_event(ScapRecord* out) {
             fmt::format("{} at offset {}: event at offset {} says {} bytes, {} left in the block",
                         block_name(type_), block_offset_, event_offset, len, avail));
     }
+    constexpr uint32_t kStateOnly = 1; // SCAP_DF_STATE_ONLY
+    out->state_only = (block_flags & kStateOnly) != 0;
     const PpmEventInfo* info = ppm_event(ev.type);
     if (info == nullptr) {
         // From a newer producer: libscap skips these too.

@@ -112,6 +112,9 @@ struct MetadataUpdate {
 struct ScapRecord {
     enum class Kind : uint8_t { kEvent, kForeign, kMetadata };
     Kind kind = Kind::kEvent;
+    // kEvent/kForeign: the event block carried SCAP_DF_STATE_ONLY (EVF blocks): the writer kept it
+    // for state tracking only, not for rule matching.
+    bool state_only = false;
     // kEvent: one Kestrel record (decode with event::decode). Reused: capacity is kept.
     std::vector<uint8_t> bytes;
     ForeignEvent foreign;    // kForeign

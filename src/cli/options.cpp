@@ -50,7 +50,7 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     app.add_flag("-N", options.names_only, "With --list, only print field names.");
     app.add_option("--format", options.list_format,
                    "With --list/--list-events, the output format: text, markdown or json.")
-        ->type_name("<text|markdown|json>")
+        ->type_name("<format>")
         ->check(CLI::IsMember({"text", "markdown", "json"}));
     bool markdown = false;
     app.add_flag("--markdown", markdown,

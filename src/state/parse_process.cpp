@@ -175,11 +175,10 @@ void Parsers::clone(Tables& t, const event::View& evt) {
     std::shared_ptr<Process> process;
     if (is_thread) {
         // Threads share the process (fd table, cwd, program) of their group.
-        Thread* main = t.lookup(pid);
-        if (main != nullptr && main->process) {
-            process = main->process;
-        } else if (caller_process && caller_process->pid == pid) {
+        if (caller_process && caller_process->pid == pid) {
             process = caller_process;
+        } else {
+            process = t.group_process(pid, comm.empty() ? evt.comm() : comm);
         }
     }
     bool fresh = !process;

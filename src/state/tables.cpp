@@ -308,21 +308,45 @@ void Tables::remove_child(int64_t parent_tid, int64_t child_tid) {
     }
 }
 
+std::shared_ptr<Process> Tables::group_process(int64_t pid, std::string_view comm) {
+    if (Thread* main = lookup(pid); main != nullptr) {
+        if (!main->process) {
+            attach_process(*main, new_process(pid));
+        }
+        return main->process;
+    }
+    // The group's main thread is unknown: a placeholder entry holds the group's process, as
+    // libsinsp creates an "invalid" main thread; it keeps the process reachable by pid and goes
+    // with the group (or with purge() when the real main thread had already exited).
+    Thread* main = add_thread(pid);
+    if (main == nullptr) {
+        return new_process(pid);
+    }
+    main->pid = pid;
+    main->comm.assign(comm);
+    main->cmdline.assign(comm);
+    attach_process(*main, new_process(pid));
+    return main->process;
+}
+
 Thread* Tables::event_thread(const event::View& evt) {
     int64_t tid = evt.tid();
     Thread* thread = lookup(tid);
     if (thread == nullptr) {
         ++counters_.n_missing_thread;
+        int64_t pid = evt.pid();
+        std::shared_ptr<Process> process;
+        if (pid != tid) {
+            process = group_process(pid, evt.comm());
+        }
         thread = add_thread(tid);
         if (thread == nullptr) {
             return nullptr;
         }
-        thread->pid = evt.pid();
+        thread->pid = pid;
         thread->comm.assign(evt.comm());
         thread->cmdline.assign(thread->comm);
-        Thread* main = thread->pid != tid ? lookup(thread->pid) : nullptr;
-        attach_process(*thread,
-                       main != nullptr && main->process ? main->process : new_process(thread->pid));
+        attach_process(*thread, process ? std::move(process) : new_process(pid));
     }
     // Keep the last-lookup cache on the event's thread: the evaluator asks for it next.
     last_tid_ = tid;

@@ -114,6 +114,9 @@ class Tables {
     // The event's thread, created from the header when unknown (libsinsp creates an entry for
     // any thread it sees; its /proc lookup comes later here).
     Thread* event_thread(const event::View& evt);
+    // The process of thread group `pid`, through its main thread (a placeholder main thread is
+    // made when unknown).
+    std::shared_ptr<Process> group_process(int64_t pid, std::string_view comm);
     // A fresh entry for `tid` (recycled node when possible); nullptr when the table is full.
     Thread* add_thread(int64_t tid);
     void erase_thread(int64_t tid);

@@ -254,6 +254,28 @@ TEST(state_threads, UnknownThreadIsCreatedFromHeader) {
     EXPECT_NE(t.find_fd(*th, 3), nullptr);
 }
 
+TEST(state_threads, UnknownGroupGetsOnePlaceholderMain) {
+    Tables t;
+    Feed f(t);
+    // Two threads of a process state never saw, then its main thread.
+    f.openat(702, 700, 3, Tables::kAtFdcwd, "/a");
+    f.openat(703, 700, 4, Tables::kAtFdcwd, "/b");
+    f.openat(700, 700, 5, Tables::kAtFdcwd, "/c");
+    const Thread* main = t.find_thread(700);
+    ASSERT_NE(main, nullptr);
+    EXPECT_EQ(t.process(*main), t.process(*t.find_thread(702)));
+    EXPECT_EQ(t.process(*main), t.process(*t.find_thread(703)));
+    EXPECT_EQ(t.process(*main)->fds.size(), 3u);
+    EXPECT_EQ(t.thread_count(), 3u);
+    // The group goes with its last thread.
+    f.procexit(702, 700);
+    f.procexit(703, 700);
+    f.procexit(700, 700);
+    f.tick(1, 1);
+    EXPECT_EQ(t.find_thread(700), nullptr);
+    EXPECT_EQ(t.counters().n_fds, 0u);
+}
+
 TEST(state_threads, CountersAndLookupCache) {
     Tables t;
     Feed f(t);

@@ -65,10 +65,10 @@ int main(int argc, char** argv) {
         return daemon::validate_rules_files(options.validate_files, loaded->config.json_output);
     }
     if (options.describe_all_rules || !options.describe_rule.empty()) {
-        return daemon::describe_rules(loaded->config.rules_files,
-                                      daemon::DescribeRequest{options.describe_all_rules,
-                                                              options.describe_rule,
-                                                              loaded->config.json_output});
+        return daemon::describe_rules(
+            loaded->config.rules_files,
+            daemon::DescribeRequest{options.describe_all_rules, options.describe_rule,
+                                    loaded->config.json_output, options.verbose});
     }
 
     daemon::RunOptions run{options.dump, options.duration_seconds, options.unbuffered};

@@ -122,6 +122,9 @@ int describe_rules(const std::vector<std::string>& rules_paths, const DescribeRe
             print_error(res.as_verbose_string(loader.contents()));
             return 1;
         }
+        if (request.verbose && res.has_warnings()) {
+            fmt::print(stderr, "{}\n", res.as_verbose_string(loader.contents()));
+        }
     }
     std::string plugin_error;
     if (!loader.check_plugin_requirements({}, &plugin_error)) {

@@ -19,9 +19,10 @@
 namespace kestrel::daemon {
 
 struct DescribeRequest {
-    bool all = false;  // -L
-    std::string rule;  // -l <rule> (when not empty and `all` is false)
-    bool json = false; // json_output
+    bool all = false;     // -L
+    std::string rule;     // -l <rule> (when not empty and `all` is false)
+    bool json = false;    // json_output
+    bool verbose = false; // -v: load warnings in full on stderr, as Falco does
 };
 
 // Loads `rules_paths` (files, or directories whose .yml/.yaml files load in name order) and

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "kestrel_process.hpp"
 
 namespace kestrel::e2e {
@@ -26,8 +28,10 @@ Outcome run_kestrel(const std::vector<std::string>& args) {
     return outcome;
 }
 
+// One file set per test process: ctest runs tests in parallel, and one process must not
+// rewrite a file another one's kestrel is reading.
 std::string write_temp(const std::string& name, const std::string& content) {
-    std::string path = "/tmp/kestrel-e2e-describe-" + name;
+    std::string path = "/tmp/kestrel-e2e-describe-" + std::to_string(getpid()) + "-" + name;
     std::ofstream(path) << content;
     return path;
 }
@@ -229,6 +233,25 @@ TEST(Describe, Errors) {
     EXPECT_EQ(bad.exit_code, 1);
     EXPECT_TRUE(has(bad.err, "LOAD_ERR_COMPILE_OUTPUT")) << bad.err;
     EXPECT_TRUE(bad.out.empty()) << bad.out;
+}
+
+TEST(Describe, VerboseShowsLoadWarnings) {
+    std::string path = write_temp("unused_macro.yaml", R"yaml(
+- macro: unused_m
+  condition: proc.name = x
+- rule: r
+  desc: d
+  condition: evt.type=open
+  output: o
+  priority: INFO
+)yaml");
+    Outcome quiet = run_kestrel({"-c", empty_config(), "-r", path, "-L"});
+    EXPECT_EQ(quiet.exit_code, 0);
+    EXPECT_FALSE(has(quiet.err, "LOAD_UNUSED_MACRO")) << quiet.err;
+    Outcome verbose = run_kestrel({"-c", empty_config(), "-r", path, "-L", "-v"});
+    EXPECT_EQ(verbose.exit_code, 0);
+    EXPECT_TRUE(has(verbose.err, "LOAD_UNUSED_MACRO")) << verbose.err;
+    EXPECT_EQ(verbose.out, quiet.out);
 }
 
 TEST(ListFields, AllFieldsWithDescriptionsAndTypes) {

@@ -2,9 +2,11 @@
 // clean end or an error, never a crash, a sanitizer report or an unbounded allocation. Every
 // converted record must pass event::decode(): the reader only builds valid records.
 //
-//   build/fuzz/tests/fuzz/scap_reader_fuzz -max_total_time=60 -rss_limit_mb=512 <corpus dir>
-// Seed corpus: the decompressed captures of /work/shared/corpus/scap (small ones first), e.g.
-//   zcat ../shared/corpus/scap/libs/test_ipv6_client.scap > corpus/scap/test_ipv6_client.raw
+//   build/fuzz/tests/fuzz/scap_reader_fuzz -max_total_time=60 -rss_limit_mb=1024 \
+//       tests/fuzz/corpus/scap_reader
+// Seeds: small raw captures cut from the corpus (a v1 one from cat_write.scap, a v2 one from
+// sample.scap with PL_V9, FDL_V2, IL_V2, UL_V2). Whole decompressed captures make good extra
+// seeds: zcat ../shared/corpus/scap/libs/test_ipv6_client.scap > <dir>/test_ipv6_client.scap
 
 #include <cstddef>
 #include <cstdint>

@@ -319,8 +319,8 @@ void append_alert_text(const Alert& alert, const OutputOptions& options, std::st
 }
 
 void append_alert_json(const Alert& alert, const OutputOptions& options, std::string& out) {
-    static const AlertRule kNone;
-    const AlertRule& r = alert.rule != nullptr ? *alert.rule : kNone;
+    static const AlertRule no_rule;
+    const AlertRule& r = alert.rule != nullptr ? *alert.rule : no_rule;
     out.append("{\"hostname\":");
     append_json_string(out, r.hostname);
     if (options.json_include_message_property) {
@@ -328,7 +328,7 @@ void append_alert_json(const Alert& alert, const OutputOptions& options, std::st
         append_json_string(out, alert.message());
     }
     if (options.json_include_output_property) {
-        out.append(",\"output\":\"");
+        out.append(R"(,"output":")");
         append_alert_text(alert, options, out);
         out.push_back('"');
     }
@@ -384,7 +384,7 @@ void append_alert_json(const Alert& alert, const OutputOptions& options, std::st
     int n = std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09uZ",
                           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
                           tm.tm_sec, static_cast<unsigned>(alert.wall_ns % 1000000000ULL));
-    out.append(",\"time\":\"");
+    out.append(R"(,"time":")");
     out.append(buf, static_cast<size_t>(n > 0 ? n : 0));
     out.append("\"}");
 }

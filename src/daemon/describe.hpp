@@ -4,6 +4,12 @@
 // table of rule names and descriptions, or with json_output the JSON document of
 // falco-testing.md §3d: required versions, and every list, macro and rule with its `info` (as
 // written) and `details` (what the compiler made of it).
+//
+// Known differences from Falco: `details.plugins` names the container/k8smeta plugins when a
+// rule uses their fields (Kestrel provides them natively; Falco names them when loaded), and
+// `details.events` lists the rule's event types in Kestrel's order, then `asyncevent` (Falco
+// prints an unordered set). Other arrays Falco fills from unordered sets are filled the same
+// way here, in the same visiting order.
 
 #include <cstdint>
 #include <string>

@@ -2,6 +2,15 @@
 // `kestrel --list [<source>]` and `--list-events`: the field and event references Falco prints
 // (falco_engine::list_fields with libs' filter_fieldclass_info::as_string/as_markdown, and
 // app/actions/print_syscall_events.cpp), from Kestrel's own field registry and event schema.
+//
+// Where the output differs from Falco's, and why:
+//  * --list: the classes and descriptions are Kestrel's registry (container.* and k8s.* are two
+//    classes, where Falco shows the container plugin's fields as one); the only event source
+//    is `syscall`. The JSON form (`--format json`) is Kestrel's own layout.
+//  * --list-events: Kestrel emits each syscall once, at exit, so every syscall event is listed
+//    once with '<' (Falco also lists the enter events, '>', and one generic entry per syscall
+//    without a dedicated event). Flag parameters are not followed by their bit names, and the
+//    first line names Kestrel's schema instead of a driver schema version.
 
 #include <optional>
 #include <string>

@@ -491,3 +491,53 @@ TEST(evalOutputFormat, ThroughTheRuleset) {
 
 } // namespace
 } // namespace kestrel::eval
+
+namespace kestrel::eval {
+namespace {
+
+TEST(evalOutputFormat, EveryUpstreamOutputCompiles) {
+    const std::string dir = std::string(KESTREL_SHARED_DIR) + "/corpus/rules/";
+    rules::RulesLoader loader;
+    for (const char* f :
+         {"falco_rules.yaml", "falco-incubating_rules.yaml", "falco-sandbox_rules.yaml"}) {
+        loader.load_file(dir + f);
+    }
+    ASSERT_TRUE(loader.successful());
+    OutputOptions o;
+    o.json_output = true;
+    AppendOutput s;
+    s.suggested_output = true; // the shipped falco.yaml default
+    o.append_output = {s};
+    auto fmt = OutputFormatter::compile(loader.ruleset(), o);
+    ASSERT_TRUE(fmt.ok());
+    for (const auto& issue : fmt->issues()) {
+        ADD_FAILURE() << issue.rule << ": " << issue.message;
+    }
+    // Every %field of every output became a token, and shows up in output_fields.
+    size_t tokens = 0;
+    for (const auto& r : loader.ruleset().rules) {
+        const RuleOutput* out = fmt->output(r);
+        ASSERT_NE(out, nullptr);
+        size_t percents = std::count(out->format.begin(), out->format.end(), '%');
+        size_t fields = 0;
+        for (const auto& t : out->message.tokens()) {
+            fields += t.field >= 0 ? 1 : 0;
+        }
+        EXPECT_EQ(fields, percents) << r.name << ": " << out->format;
+        tokens += fields;
+    }
+    EXPECT_GT(tokens, 500U);
+    // And every one renders (most fields are <NA> without state).
+    auto e = testing::openat("/etc/shadow", KES_O_RDONLY);
+    Alert alert;
+    std::string line;
+    for (const auto& r : loader.ruleset().rules) {
+        line.clear();
+        fmt->build_alert(r, e->view, nullptr, 1, kWall, alert);
+        fmt->append_line(alert, line);
+        EXPECT_TRUE(line.starts_with(R"({"hostname":)") && line.ends_with(R"(Z"})")) << line;
+    }
+}
+
+} // namespace
+} // namespace kestrel::eval

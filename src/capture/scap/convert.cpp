@@ -372,7 +372,7 @@ void ScapReader::update_threads(const ParsedEvent& ev, const event::EventInfo& i
     }
 }
 
-bool ScapReader::build_record(const ParsedEvent& ev, const event::EventInfo& info,
+void ScapReader::build_record(const ParsedEvent& ev, const event::EventInfo& info,
                               ScapRecord* out) {
     out->kind = ScapRecord::Kind::kEvent;
     out->bytes.clear();
@@ -381,7 +381,6 @@ bool ScapReader::build_record(const ParsedEvent& ev, const event::EventInfo& inf
     if (auto it = threads_.find(ev.tid); it != threads_.end()) {
         b.pid(it->second.pid).comm(std::string_view(it->second.comm.data()));
     }
-    bool complete = true;
     for (const auto& kp : info.params) {
         const ForeignParam* p = find_param(kp.name);
         if (p == nullptr || p->value.empty()) {
@@ -391,12 +390,10 @@ bool ScapReader::build_record(const ParsedEvent& ev, const event::EventInfo& inf
         if (!add_converted(b, kp.type, *p)) {
             ++stats_.params_unconverted;
             b.add_absent();
-            complete = false;
         }
     }
     b.finish();
     ++stats_.records;
-    return complete;
 }
 
 void ScapReader::build_foreign(const ParsedEvent& ev, const PpmEventInfo& info, ScapRecord* out) {

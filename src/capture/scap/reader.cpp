@@ -340,6 +340,9 @@ base::Result<bool> ScapReader::handle_metadata(MetadataUpdate* update) {
 
 base::Status ScapReader::parse_machine_info() {
     // Fields are read as far as the block goes: older writers may have written fewer.
+    if (body_.size() < 4) {
+        return block_error(fmt::format("{} bytes, too few for a machine info", body_.size()));
+    }
     Cursor c(body_);
     machine_ = MachineInfo{};
     machine_.present = true;
@@ -353,9 +356,6 @@ base::Status ScapReader::parse_machine_info() {
     }
     c.read(&machine_.boot_ts_epoch_ns, "boot_ts_epoch");
     c.read(&machine_.flags, "flags");
-    if (machine_.num_cpus == 0 && c.failed() && c.pos() < 4) {
-        return block_error("block too short for a machine info");
-    }
     return {};
 }
 

@@ -209,7 +209,7 @@ class ScapReader {
     base::Status parse_event(ParsedEvent* ev);
     void merge_enter(uint64_t tid, const PpmEventInfo& exit_info);
     void store_enter(uint64_t tid, uint16_t type);
-    bool build_record(const ParsedEvent& ev, const event::EventInfo& info, ScapRecord* out);
+    void build_record(const ParsedEvent& ev, const event::EventInfo& info, ScapRecord* out);
     void build_foreign(const ParsedEvent& ev, const PpmEventInfo& info, ScapRecord* out);
     void update_threads(const ParsedEvent& ev, const event::EventInfo& info);
     void seed_thread(const ProcessEntry& p);

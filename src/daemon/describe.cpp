@@ -145,7 +145,8 @@ int describe_rules(const std::vector<std::string>& rules_paths, const DescribeRe
         }
     }
 
-    const std::string* rule_name = request.all ? nullptr : &request.rule;
+    // As Falco: -l wins over -L when both are given.
+    const std::string* rule_name = request.rule.empty() ? nullptr : &request.rule;
     base::Result<nlohmann::json> doc = describe_json(loader.ruleset(), collector, rule_name);
     if (!doc.ok()) {
         print_error(doc.error().message);

@@ -26,7 +26,7 @@ namespace kestrel::daemon {
 
 struct DescribeRequest {
     bool all = false;     // -L
-    std::string rule;     // -l <rule> (when not empty and `all` is false)
+    std::string rule;     // -l <rule>: when not empty, only this rule (even with -L)
     bool json = false;    // json_output
     bool verbose = false; // -v: load warnings in full on stderr, as Falco does
 };

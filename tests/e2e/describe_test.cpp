@@ -212,6 +212,16 @@ TEST(Describe, OneRule) {
     EXPECT_TRUE(contains(d["rules"][0]["details"]["plugins"], "container"));
 }
 
+TEST(Describe, OneRuleWinsOverAll) {
+    Outcome o = run_kestrel({"-c", empty_config(), "-r", kStable, "-L", "-l",
+                             "Terminal shell in container", "-o", "json_output=true"});
+    ASSERT_EQ(o.exit_code, 0) << o.err;
+    nlohmann::json d = nlohmann::json::parse(o.out, nullptr, false);
+    ASSERT_FALSE(d.is_discarded());
+    EXPECT_EQ(d.size(), 1u);
+    EXPECT_EQ(d["rules"].size(), 1u);
+}
+
 TEST(Describe, Errors) {
     Outcome unknown = run_kestrel({"-c", empty_config(), "-r", single_rule(), "-l", "invalid"});
     EXPECT_EQ(unknown.exit_code, 1);

@@ -132,7 +132,56 @@ std::string_view Fd::filename() const {
 
 namespace detail {
 
+namespace {
+
+// True when `path` is absolute and has no ".", ".." or empty component: already normal.
+bool is_normal_absolute(std::string_view path) {
+    if (path.empty() || path[0] != '/') {
+        return false;
+    }
+    if (path.size() > 1 && path.back() == '/') {
+        return false;
+    }
+    for (size_t i = 0; i + 1 < path.size(); ++i) {
+        if (path[i] != '/') {
+            continue;
+        }
+        char next = path[i + 1];
+        if (next == '/') {
+            return false;
+        }
+        if (next == '.') {
+            // "/." followed by end, '/', or ".": a "." or ".." component.
+            if (i + 2 == path.size() || path[i + 2] == '/' ||
+                (path[i + 2] == '.' && (i + 3 == path.size() || path[i + 3] == '/'))) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+// inet_ntop's IPv4 text, without its cost.
+void append_ipv4(std::string& out, const uint8_t* b) {
+    char buf[16];
+    char* p = buf;
+    for (int i = 0; i < 4; ++i) {
+        p = std::to_chars(p, buf + sizeof(buf), b[i]).ptr;
+        if (i < 3) {
+            *p++ = '.';
+        }
+    }
+    out.append(buf, p);
+}
+
+} // namespace
+
 void join_path(std::string_view dir, std::string_view name, std::string& out) {
+    // The probe gives most paths absolute and clean: copy them as they are.
+    if (is_normal_absolute(name)) {
+        out.assign(name);
+        return;
+    }
     out.clear();
     auto push = [&out](std::string_view part) {
         size_t pos = 0;
@@ -170,10 +219,13 @@ void set_fd_path(Fd& fd, std::string_view path) {
 }
 
 void append_ip_port(std::string& out, const IpAddr& ip, uint16_t port) {
-    char buf[INET6_ADDRSTRLEN];
-    if (inet_ntop(ip.family == 6 ? AF_INET6 : AF_INET, ip.bytes.data(), buf, sizeof(buf)) !=
-        nullptr) {
-        out.append(buf);
+    if (ip.family == 6) {
+        char buf[INET6_ADDRSTRLEN];
+        if (inet_ntop(AF_INET6, ip.bytes.data(), buf, sizeof(buf)) != nullptr) {
+            out.append(buf);
+        }
+    } else {
+        append_ipv4(out, ip.bytes.data());
     }
     out.push_back(':');
     char num[8];

@@ -331,7 +331,10 @@ std::shared_ptr<Process> Tables::group_process(int64_t pid, std::string_view com
 
 Thread* Tables::event_thread(const event::View& evt) {
     int64_t tid = evt.tid();
-    Thread* thread = lookup(tid);
+    // Events come in bursts from one thread: the last-lookup cache saves the hash lookup.
+    Thread* thread = last_thread_ != nullptr && last_tid_ == tid
+                         ? const_cast<Thread*>(last_thread_) // NOLINT: the table owns it
+                         : lookup(tid);
     if (thread == nullptr) {
         ++counters_.n_missing_thread;
         int64_t pid = evt.pid();

@@ -544,9 +544,6 @@ base::Result<CompiledFormat> CompiledFormat::compile(std::string_view format, Fi
                 tok.unsupported = true;
                 tok.transforms.clear();
                 cf.unsupported_.push_back(text);
-                if (tok.field < 0) {
-                    tok.field = static_cast<int32_t>(*table.add("evt.num")); // any: never read
-                }
             }
             cf.tokens_.push_back(std::move(tok));
             j = k + n;
@@ -607,11 +604,11 @@ void CompiledFormat::render(FieldTable& table, const AlertContext& ctx, std::str
                             RenderScratch& scratch) const {
     for (const auto& tok : tokens_) {
         out.append(tok.literal);
-        if (tok.field < 0) {
-            continue;
+        if (tok.field < 0 && !tok.unsupported) {
+            continue; // trailing literal
         }
-        auto field = static_cast<uint32_t>(tok.field);
         size_t start = out.size();
+        auto field = static_cast<uint32_t>(tok.field);
         if (tok.unsupported) {
             out.append(kNotAvailable);
         } else if (tok.transforms.empty()) {

@@ -397,9 +397,9 @@ TEST(evalOutputFormat, CompileErrorsAndTokens) {
 
 TEST(evalOutputFormat, UnsupportedTransformerPrintsNA) {
     FieldTable table;
-    auto f = CompiledFormat::compile("j=%join(\",\", proc.name)", table);
+    auto f = CompiledFormat::compile("j=%join(\",\", proc.name) c=%5concat(\"a\", \"b\")|", table);
     ASSERT_TRUE(f.ok());
-    EXPECT_EQ(f->unsupported().size(), 1U);
+    EXPECT_EQ(f->unsupported().size(), 2U);
     auto e = openat("/etc/shadow", KES_O_RDONLY);
     AlertContext ctx;
     ctx.eval.evt = &e->view;
@@ -407,7 +407,7 @@ TEST(evalOutputFormat, UnsupportedTransformerPrintsNA) {
     std::string out;
     RenderScratch scratch;
     f->render(table, ctx, out, scratch);
-    EXPECT_EQ(out, "j=<NA>");
+    EXPECT_EQ(out, "j=<NA> c=<NA> |");
 }
 
 TEST_F(evalOutput, AlertReusesItsBuffers) {

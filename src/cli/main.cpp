@@ -61,14 +61,17 @@ int main(int argc, char** argv) {
         return daemon::list_fields(daemon::ListFieldsRequest{
             options.list_source, options.names_only, options.verbose, format});
     }
+    bool describe = options.describe_all_rules || !options.describe_rule.empty();
+    daemon::DescribeRequest describe_request{options.describe_all_rules, options.describe_rule,
+                                             loaded->config.json_output, options.verbose};
     if (!options.validate_files.empty()) {
+        if (describe) {
+            return daemon::validate_and_describe(options.validate_files, describe_request);
+        }
         return daemon::validate_rules_files(options.validate_files, loaded->config.json_output);
     }
-    if (options.describe_all_rules || !options.describe_rule.empty()) {
-        return daemon::describe_rules(
-            loaded->config.rules_files,
-            daemon::DescribeRequest{options.describe_all_rules, options.describe_rule,
-                                    loaded->config.json_output, options.verbose});
+    if (describe) {
+        return daemon::describe_rules(loaded->config.rules_files, describe_request);
     }
 
     daemon::RunOptions run{options.dump, options.duration_seconds, options.unbuffered};

@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "base/log.hpp"
 #include "rules/loader.hpp"
+#include "rules/validation_output.hpp"
 #include "rules/yaml_reader.hpp"
 
 namespace kestrel::daemon {
@@ -108,6 +110,74 @@ std::vector<std::string> expand_rules_paths(const std::vector<std::string>& path
     return files;
 }
 
+namespace {
+
+// The items as written, which the loader keeps to itself (conditions before the exceptions
+// rewrite, exception names, list items before expansion): the same contents read again into a
+// collector of our own. They loaded, so they read the same way.
+rules::Collector collect_as_written(const rules::RulesLoader& loader) {
+    rules::Collector collector;
+    for (const auto& result : loader.results()) {
+        auto content = loader.contents().find(result.name());
+        if (content != loader.contents().end()) {
+            rules::LoadResult scratch(result.name());
+            rules::read_rules_content(content->second, result.name(), collector, scratch);
+        }
+    }
+    return collector;
+}
+
+base::Result<nlohmann::json> describe_loaded(const rules::RulesLoader& loader,
+                                             const DescribeRequest& request) {
+    // As Falco: -l wins over -L when both are given.
+    const std::string* rule_name = request.rule.empty() ? nullptr : &request.rule;
+    return describe_json(loader.ruleset(), collect_as_written(loader), rule_name);
+}
+
+std::string dump(const nlohmann::json& doc) {
+    return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace
+
+int validate_and_describe(const std::vector<std::string>& files, const DescribeRequest& request) {
+    rules::RulesLoader loader;
+    for (const std::string& file : files) {
+        loader.load_file(file);
+    }
+    bool successful = loader.successful();
+    nlohmann::json description;
+    if (successful) {
+        base::Result<nlohmann::json> described = describe_loaded(loader, request);
+        if (!described.ok()) {
+            print_error(described.error().message);
+            return 1;
+        }
+        description = std::move(*described);
+    }
+    if (request.json) {
+        std::string results = rules::validation_json(loader.results(), loader.contents());
+        nlohmann::json doc = nlohmann::json::parse(results, nullptr, false);
+        if (successful && doc.is_object()) {
+            doc["falco_describe_results"] = std::move(description);
+            results = dump(doc);
+        }
+        fmt::print("{}\n", results);
+    } else {
+        rules::ValidationText text = rules::validation_text(loader.results(), loader.contents());
+        if (!text.warnings.empty()) {
+            KES_LOG_WARN("{}", text.warnings);
+        }
+        bool ends_line = !text.summary.empty() && text.summary.back() == '\n';
+        fmt::print("{}{}", text.summary, ends_line ? "" : "\n");
+        if (successful) {
+            fmt::print("\n{}", described_rules_text(description));
+        }
+    }
+    std::fflush(stdout);
+    return successful ? 0 : 1;
+}
+
 int describe_rules(const std::vector<std::string>& rules_paths, const DescribeRequest& request) {
     if (rules_paths.empty()) {
         print_error("You must specify at least one rules file/directory via -r or a rules_files "
@@ -132,28 +202,13 @@ int describe_rules(const std::vector<std::string>& rules_paths, const DescribeRe
         return 1;
     }
 
-    // The describe document needs the items as written (conditions before the exceptions
-    // rewrite, exception names, list items before expansion), which the loader keeps to itself:
-    // read the same contents again into a collector of our own. The files loaded, so this
-    // reads them the same way.
-    rules::Collector collector;
-    for (const auto& result : loader.results()) {
-        auto content = loader.contents().find(result.name());
-        if (content != loader.contents().end()) {
-            rules::LoadResult scratch(result.name());
-            rules::read_rules_content(content->second, result.name(), collector, scratch);
-        }
-    }
-
-    // As Falco: -l wins over -L when both are given.
-    const std::string* rule_name = request.rule.empty() ? nullptr : &request.rule;
-    base::Result<nlohmann::json> doc = describe_json(loader.ruleset(), collector, rule_name);
+    base::Result<nlohmann::json> doc = describe_loaded(loader, request);
     if (!doc.ok()) {
         print_error(doc.error().message);
         return 1;
     }
     if (request.json) {
-        fmt::print("{}\n", doc->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        fmt::print("{}\n", dump(*doc));
     } else {
         fmt::print("{}", described_rules_text(*doc));
     }

@@ -36,6 +36,12 @@ struct DescribeRequest {
 // stderr (no rules file, a file that fails to load, an unknown rule for -l).
 int describe_rules(const std::vector<std::string>& rules_paths, const DescribeRequest& request);
 
+// `-V <files> -L` (or -l): Falco's validate_rules_files() with a description. The -V output
+// (text summary, or {"falco_load_results":[...]}) and, when every file loaded, the description
+// after it (the text table after a blank line, or "falco_describe_results" in the document).
+// Returns 1 when a file failed to load, otherwise 0 (or 1 for an unknown -l rule).
+int validate_and_describe(const std::vector<std::string>& files, const DescribeRequest& request);
+
 // Files and directories as Falco's read_rules_file_directory() expands them: a directory gives
 // its regular .yml/.yaml files sorted by name (not recursively), a file is taken as is.
 std::vector<std::string> expand_rules_paths(const std::vector<std::string>& paths);

@@ -222,6 +222,32 @@ TEST(Describe, OneRuleWinsOverAll) {
     EXPECT_EQ(d["rules"].size(), 1u);
 }
 
+TEST(Describe, WithValidation) {
+    Outcome text = run_kestrel({"-c", empty_config(), "-V", single_rule(), "-L"});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_EQ(text.out, single_rule() + ": Ok\n\nRule" + std::string(46, ' ') +
+                            " Description\n----" + std::string(46, ' ') +
+                            " -----------\nopen_from_cat" + std::string(37, ' ') +
+                            " A process named cat does an open \n\n");
+
+    Outcome json = run_kestrel({"-c", empty_config(), "-V", single_rule(), "-l", "open_from_cat",
+                                "-o", "json_output=true"});
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    nlohmann::json d = nlohmann::json::parse(json.out, nullptr, false);
+    ASSERT_FALSE(d.is_discarded()) << json.out;
+    EXPECT_EQ(d["falco_load_results"][0]["successful"], true);
+    EXPECT_EQ(d["falco_describe_results"]["rules"][0]["info"]["name"], "open_from_cat");
+
+    // A file that does not load: the validation result only.
+    std::string broken = write_temp("broken_macro.yaml", "- macro: m\n");
+    Outcome bad = run_kestrel({"-c", empty_config(), "-V", broken, "-L", "-o", "json_output=true"});
+    EXPECT_EQ(bad.exit_code, 1);
+    nlohmann::json b = nlohmann::json::parse(bad.out, nullptr, false);
+    ASSERT_FALSE(b.is_discarded()) << bad.out;
+    EXPECT_EQ(b["falco_load_results"][0]["successful"], false);
+    EXPECT_FALSE(b.contains("falco_describe_results"));
+}
+
 TEST(Describe, Errors) {
     Outcome unknown = run_kestrel({"-c", empty_config(), "-r", single_rule(), "-l", "invalid"});
     EXPECT_EQ(unknown.exit_code, 1);

@@ -412,17 +412,22 @@ void Parsers::load_snapshot(Tables& t, const ThreadSnapshot& s) {
         p.fdlimit = s.fdlimit;
         p.exe = s.exe;
         p.exepath = s.exepath;
-        p.args_raw.clear();
-        for (const std::string& a : s.args) {
-            p.args_raw.append(a);
-            p.args_raw.push_back('\0');
-        }
+        auto entries = [](const std::vector<std::string>& list, const std::string& raw,
+                          std::string& out) {
+            if (!raw.empty()) {
+                detail::assign_entries({reinterpret_cast<const uint8_t*>(raw.data()), raw.size()},
+                                       out);
+                return;
+            }
+            out.clear();
+            for (const std::string& e : list) {
+                out.append(e);
+                out.push_back('\0');
+            }
+        };
+        entries(s.args, s.args_raw, p.args_raw);
         detail::join_entries(p.args_raw, p.args);
-        p.env_raw.clear();
-        for (const std::string& e : s.env) {
-            p.env_raw.append(e);
-            p.env_raw.push_back('\0');
-        }
+        entries(s.env, s.env_raw, p.env_raw);
         detail::join_entries(p.env_raw, p.env);
         set_cwd(p, s.cwd);
         p.exe_writable = s.exe_writable;
@@ -433,10 +438,7 @@ void Parsers::load_snapshot(Tables& t, const ThreadSnapshot& s) {
         p.exe_ino_ctime = s.exe_ino_ctime;
         p.exe_ino_mtime = s.exe_ino_mtime;
         std::string cgroups;
-        for (const std::string& c : s.cgroups) {
-            cgroups.append(c);
-            cgroups.push_back('\0');
-        }
+        entries(s.cgroups, s.cgroups_raw, cgroups);
         t.set_container(p, {reinterpret_cast<const uint8_t*>(cgroups.data()), cgroups.size()},
                         s.clone_ts);
         for (const FdSnapshot& f : s.fds) {

@@ -318,7 +318,12 @@ struct ThreadSnapshot {
     bool exe_lower_layer = false;
     bool exe_from_memfd = false;
     std::vector<std::string> cgroups; // "subsys=path"
-    std::vector<FdSnapshot> fds;      // for a main thread: the process's fds
+    // The same three in their NUL-separated form (each entry followed by a NUL), as capture
+    // files and event parameters carry them; when not empty they are used instead of the vectors.
+    std::string args_raw;
+    std::string env_raw;
+    std::string cgroups_raw;
+    std::vector<FdSnapshot> fds; // for a main thread: the process's fds
 };
 
 } // namespace kestrel::state

@@ -29,6 +29,17 @@ TEST(state_fds, PathJoinNormalizes) {
     EXPECT_EQ(out, "/a");
     detail::join_path("/", "", out);
     EXPECT_EQ(out, "/");
+    // Absolute paths that look almost normal.
+    detail::join_path("/x", "/a/./b", out);
+    EXPECT_EQ(out, "/a/b");
+    detail::join_path("/x", "/a/b/..", out);
+    EXPECT_EQ(out, "/a");
+    detail::join_path("/x", "/a/b/", out);
+    EXPECT_EQ(out, "/a/b");
+    detail::join_path("/x", "/.hidden/..dots/f.", out);
+    EXPECT_EQ(out, "/.hidden/..dots/f.");
+    detail::join_path("/x", "/", out);
+    EXPECT_EQ(out, "/");
 }
 
 TEST(state_fds, OpenResolvesCwdAndDirfd) {

@@ -199,6 +199,46 @@ TEST(state_threads, MainThreadKeptWhileGroupRuns) {
     EXPECT_LT(t.counters().n_fds, fds);
 }
 
+TEST(state_threads, LoadSnapshotsWithRawLists) {
+    Tables t;
+    std::vector<ThreadSnapshot> snaps(2);
+    snaps[0].tid = snaps[0].pid = 42;
+    snaps[0].ptid = 1;
+    snaps[0].comm = "nginx";
+    snaps[0].exe = "nginx:";
+    snaps[0].args_raw = std::string("master\0process\0", 15);
+    snaps[0].env_raw = std::string("A=1\0B=2\0", 8);
+    std::string kId(64, 'c');
+    snaps[0].cgroups_raw = "cpu=/docker/" + kId + std::string(1, '\0');
+    snaps[0].cwd = "/";
+    FdSnapshot sock;
+    sock.fd = 6;
+    sock.type = FdType::kIpv4Sock;
+    sock.role = SockRole::kServer;
+    sock.l4proto = L4Proto::kTcp;
+    sock.sip.family = 4;
+    sock.sip.bytes[0] = 127;
+    sock.sip.bytes[3] = 1;
+    sock.sport = 80;
+    snaps[0].fds.push_back(sock);
+    snaps[1].tid = 43;
+    snaps[1].pid = 42;
+    snaps[1].ptid = 1;
+    snaps[1].comm = "nginx-worker";
+    t.load(snaps);
+    const Thread* m = t.find_thread(42);
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(t.process(*m)->args, "master process");
+    EXPECT_EQ(m->cmdline, "nginx master process");
+    EXPECT_EQ(t.process(*m)->env_value("B"), "2");
+    EXPECT_EQ(t.process(*m)->container_id, std::string(12, 'c'));
+    EXPECT_EQ(t.find_fd(*m, 6)->role, SockRole::kServer);
+    const Thread* w = t.find_thread(43);
+    ASSERT_NE(w, nullptr);
+    EXPECT_EQ(t.process(*w), t.process(*m));
+    EXPECT_EQ(w->cmdline, "nginx-worker master process");
+}
+
 TEST(state_threads, AncestryLoopIsBounded) {
     Tables t;
     std::vector<ThreadSnapshot> snaps(2);

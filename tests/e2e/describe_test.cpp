@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 
 #include <unistd.h>
@@ -30,11 +31,29 @@ Outcome run_kestrel(const std::vector<std::string>& args) {
 
 // One file set per test process: ctest runs tests in parallel, and one process must not
 // rewrite a file another one's kestrel is reading.
+std::vector<std::string>& temp_files() {
+    static std::vector<std::string> files;
+    return files;
+}
+
 std::string write_temp(const std::string& name, const std::string& content) {
     std::string path = "/tmp/kestrel-e2e-describe-" + std::to_string(getpid()) + "-" + name;
     std::ofstream(path) << content;
+    temp_files().push_back(path);
     return path;
 }
+
+class RemoveTempFiles : public ::testing::Environment {
+  public:
+    void TearDown() override {
+        for (const auto& path : temp_files()) {
+            std::remove(path.c_str());
+        }
+    }
+};
+
+const auto* const kRemoveTempFiles =
+    ::testing::AddGlobalTestEnvironment(new RemoveTempFiles); // gtest owns it
 
 bool contains(const nlohmann::json& array, const std::string& value) {
     return std::find(array.begin(), array.end(), value) != array.end();

@@ -16,6 +16,30 @@ std::string trim(const std::string& s) {
     return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
+// Falco's text (filter_warning_resolver.cpp), double space included.
+constexpr const char* kUnsafeNaMessage =
+    "comparing a field value with <NA> is unsafe and can lead to unpredictable behavior of the "
+    "rule condition. If you need to  check for the existence of a field, consider using the "
+    "'exists' operator instead.";
+
+// A regex that only anchors or pads a literal (`^x$`, `.*x.*`, `x.+`) is a string comparison
+// paying for a regex engine: libs' compiler warns about it.
+bool is_plain_string_regex(std::string v) {
+    if (!v.empty() && v.front() == '^') {
+        v.erase(0, 1);
+    }
+    if (!v.empty() && v.back() == '$') {
+        v.pop_back();
+    }
+    if (v.rfind(".*", 0) == 0) {
+        v.erase(0, 2);
+    }
+    if (v.size() >= 2 && (v.ends_with(".*") || v.ends_with(".+"))) {
+        v.resize(v.size() - 2);
+    }
+    return !v.empty() && v.find_first_of(".[]{}()*+?|\\^$") == std::string::npos;
+}
+
 bool is_unsafe_na_field(const ast::Operand& o) {
     return o.kind == ast::OperandKind::kField &&
            (o.field.rfind("ka.", 0) == 0 || o.field.rfind("jevt.", 0) == 0);
@@ -78,11 +102,18 @@ void walk(const ast::Expr& e, std::vector<ConditionWarning>& out) {
             na = na || v == "<NA>";
         }
         if (na) {
-            out.push_back({LoadWarningCode::kUnsafeNaCheck, "", e.pos});
+            out.push_back({LoadWarningCode::kUnsafeNaCheck, kUnsafeNaMessage, e.pos});
         }
     }
     if (e.rhs.kind == ast::OperandKind::kValue && e.modifier == ast::Modifier::kNone) {
         check_misused_value(e.rhs.value, e.rhs.pos, out);
+        if (e.op == CompareOp::kRegex && is_plain_string_regex(e.rhs.value)) {
+            out.push_back({LoadWarningCode::kCompileCondition,
+                           "regex '" + e.rhs.value +
+                               "' matches a plain string: a string operator (=, contains, "
+                               "startswith, endswith) does the same without a regex engine",
+                           e.rhs.pos});
+        }
     }
 }
 

@@ -75,6 +75,8 @@ TEST(LoaderCases, F3_UnsafeNaCheck) {
         EXPECT_TRUE(r.ok()) << cond;
         for (const auto& w : condition_warnings(*r.expr)) {
             if (w.code == W::kUnsafeNaCheck) {
+                EXPECT_NE(w.message.find("comparing a field value with <NA> is unsafe"),
+                          std::string::npos);
                 return true;
             }
         }
@@ -87,6 +89,21 @@ TEST(LoaderCases, F3_UnsafeNaCheck) {
     }
     EXPECT_FALSE(warns("ka.field exists"));
     EXPECT_FALSE(warns("some.field = <NA>"));
+}
+
+TEST(FilterSyntax, L9_CompilerWarnings) {
+    auto count = [](const std::string& cond) {
+        auto l = load_all({rule_item("r", "evt.type=open and " + cond)});
+        EXPECT_LOADS(l);
+        return count_warnings(l, W::kCompileCondition);
+    };
+    EXPECT_EQ(count("evt.source = evt.plugininfo"), 1u);
+    for (const char* re : {"syscall", "^syscall$", ".*syscall.*", "syscall.+"}) {
+        EXPECT_EQ(count(std::string("evt.source regex ") + re), 1u) << re;
+    }
+    for (const char* re : {"syscall.{1}", "s.*l", "syscal[l]?"}) {
+        EXPECT_EQ(count(std::string("evt.source regex ") + re), 0u) << re;
+    }
 }
 
 // ---- G. Rule append / override ----

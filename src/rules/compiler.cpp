@@ -38,7 +38,7 @@ class Compiler {
         lists_ = compile_lists(col_.lists());
         MaybeError err = compile_macros();
         if (!err) {
-            err = compile_rules();
+            err = compile_rule_infos();
         }
         if (err) {
             res_.add_error(err->code, std::move(err->message), std::move(err->ctx));
@@ -188,7 +188,7 @@ class Compiler {
         return std::nullopt;
     }
 
-    MaybeError compile_rules() {
+    MaybeError compile_rule_infos() {
         for (const auto& r : col_.rules()) {
             if (r.unknown_source) {
                 continue;

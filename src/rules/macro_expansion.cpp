@@ -4,14 +4,6 @@
 
 namespace kestrel::rules {
 
-void MacroResolver::clear() {
-    macros_.clear();
-    resolved_.clear();
-    path_.clear();
-    errors_.clear();
-    unknown_.clear();
-}
-
 void MacroResolver::set_macro(const std::string& name, const ast::Expr* body) {
     macros_[name] = body;
 }

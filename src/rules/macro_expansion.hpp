@@ -13,7 +13,6 @@ namespace kestrel::rules {
 
 class MacroResolver {
   public:
-    void clear();
     void set_macro(const std::string& name, const ast::Expr* body);
 
     // Substitutes every known macro in `root`. Returns false if a macro reference loop or an

@@ -6,8 +6,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "rules/condition_parser.hpp"
-
 namespace kestrel::rules {
 namespace {
 
@@ -632,7 +630,8 @@ class ItemReader {
                 KES_RULES_TRY(read_update_keys(item, v, expected, ov_replace, "replace", ctx));
                 KES_RULES_TRY(col_.replace_rule(std::move(v)));
             }
-            for (const auto& key : expected) {
+            if (!expected.empty()) {
+                const std::string& key = *expected.begin();
                 return yaml_error("Unexpected key '" + key +
                                       "': no corresponding entry under 'override' is defined.",
                                   sub(item[key], ItemType::kOverrides, key, ctx));

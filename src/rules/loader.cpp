@@ -1,6 +1,7 @@
 #include "rules/loader.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -38,6 +39,26 @@ const LoadResult& RulesLoader::load_file(const std::string& path) {
         return results_.back();
     }
     return load_content(ss.str(), path);
+}
+
+bool RulesLoader::load_path(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec)) {
+        return load_file(path).successful();
+    }
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+        const auto ext = entry.path().extension();
+        if (entry.is_regular_file(ec) && (ext == ".yml" || ext == ".yaml")) {
+            files.push_back(entry.path().string());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    bool ok = true;
+    for (const auto& f : files) {
+        ok = load_file(f).successful() && ok;
+    }
+    return ok;
 }
 
 bool RulesLoader::successful() const {

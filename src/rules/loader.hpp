@@ -35,6 +35,9 @@ class RulesLoader {
     const LoadResult& load_content(const std::string& content, const std::string& name);
     // Reads and loads a file (LOAD_ERR_FILE_READ if it cannot be read).
     const LoadResult& load_file(const std::string& path);
+    // A file, or a directory's *.yml/*.yaml files in lexical order (not recursive), as Falco
+    // expands `rules_files` entries and `-r` arguments. Returns false if any load failed.
+    bool load_path(const std::string& path);
 
     [[nodiscard]] const std::vector<LoadResult>& results() const { return results_; }
     [[nodiscard]] bool successful() const;

@@ -4,6 +4,11 @@
 
 #include "loader_test_util.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 namespace kestrel::rules {
 namespace {
 
@@ -70,6 +75,26 @@ TEST(LoaderCases, A6_MultipleDocuments) {
     // Items are shared across files loaded in order too.
     auto l2 = load_all({kSingleRule, rule_item("exec_from_cat", "evt.type=execve and is_cat")});
     EXPECT_LOADS(l2);
+}
+
+TEST(LoaderCases, A6_RulesDirectoryInLexicalOrder) {
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("kestrel-rules-a6-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    auto write = [&](const std::string& name, const std::string& text) {
+        std::ofstream(dir / name) << text;
+    };
+    // 001 appends to what 000 defines: only the lexical order makes this load.
+    write("001-double_rule.yaml", "- rule: open_from_cat\n  append: true\n  condition: and "
+                                  "fd.name=/tmp\n");
+    write("000-single_rule.yaml", kSingleRule);
+    write("notes.txt", "not a rules file");
+    RulesLoader l;
+    EXPECT_TRUE(l.load_path(dir.string())) << dump(l);
+    ASSERT_EQ(l.results().size(), 2u);
+    EXPECT_EQ(compiled(l, "open_from_cat"),
+              "(evt.type = open and proc.name in (cat) and fd.name = /tmp)");
+    std::filesystem::remove_all(dir);
 }
 
 TEST(LoaderCases, A7_UnknownTopLevelItem) {

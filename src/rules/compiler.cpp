@@ -58,7 +58,7 @@ class Compiler {
             }
         }
         for (const auto& l : lists_) {
-            out_->lists.push_back(CompiledListView{l.name, l.items, l.used});
+            out_->lists.push_back(l);
         }
         for (auto& m : macros_) {
             out_->macros.push_back(CompiledMacro{m.info->name, m.info->cond,

@@ -42,9 +42,8 @@ bool parse_version(std::string_view text, Version* out);
 // Kestrel implements the rule language of this Falco engine version (falco-compat.md §0, Falco
 // master's falco_engine_version.h at the snapshot the reference cases were taken from).
 inline constexpr Version kEngineVersion{0, 63, 0};
-// The container plugin's fields are native; this is the version Kestrel answers for it.
+// The container plugin's fields are native: its requirement is always met.
 inline constexpr std::string_view kNativeContainerPlugin = "container";
-inline constexpr Version kNativeContainerPluginVersion{0, 6, 0};
 
 struct PluginRequirement {
     std::string name;

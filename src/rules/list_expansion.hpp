@@ -8,14 +8,9 @@
 #include <vector>
 
 #include "rules/collector.hpp"
+#include "rules/ruleset.hpp"
 
 namespace kestrel::rules {
-
-struct CompiledList {
-    std::string name;
-    std::vector<std::string> items; // with nested lists expanded
-    bool used = false;
-};
 
 NamedItems<CompiledList> compile_lists(const NamedItems<ListInfo>& lists);
 

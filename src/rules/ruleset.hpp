@@ -43,14 +43,14 @@ struct CompiledRule {
     [[nodiscard]] std::string compiled_condition() const { return ast::to_string(*condition); }
 };
 
-struct CompiledListView {
+struct CompiledList {
     std::string name;
     std::vector<std::string> items; // nested lists expanded
     bool used = false;
 };
 
 struct CompiledRuleset {
-    std::vector<CompiledListView> lists;
+    std::vector<CompiledList> lists;
     std::vector<CompiledMacro> macros;
     std::vector<CompiledRule> rules;
     std::optional<Version> required_engine_version;

@@ -60,15 +60,15 @@ bool match_component(std::string_view path, std::string_view component, std::str
     std::string_view id;
     if (is_hex_id(component)) {
         // A bare id (cgroupfs driver): the runtime is told by the path around it.
+        // "/docker/<id>" and anything unrecognized are docker's layout.
         out->full_id = component;
-        if (previous == "docker") {
-            out->type = "docker";
-        } else if (path.find("libpod_parent") != std::string_view::npos) {
-            out->type = "podman";
-        } else if (path.find("kubepods") != std::string_view::npos) {
-            out->type = "containerd";
-        } else {
-            out->type = "docker";
+        out->type = "docker";
+        if (previous != "docker") {
+            if (path.find("libpod_parent") != std::string_view::npos) {
+                out->type = "podman";
+            } else if (path.find("kubepods") != std::string_view::npos) {
+                out->type = "containerd";
+            }
         }
         return true;
     }
@@ -224,7 +224,7 @@ void ContainerTable::unref(std::string_view id) {
 }
 
 const Container& host_container() {
-    static const Container kHost = [] {
+    static const Container host = [] {
         Container c;
         c.id = "host";
         c.full_id = "host";
@@ -232,7 +232,7 @@ const Container& host_container() {
         c.name = "host";
         return c;
     }();
-    return kHost;
+    return host;
 }
 
 } // namespace kestrel::state

@@ -11,7 +11,7 @@
 namespace kestrel::state {
 namespace {
 
-const std::string kId = "3b7a5c1f9e2d4a6b8c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b";
+const std::string sample_id = "3b7a5c1f9e2d4a6b8c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b";
 
 struct Case {
     std::string path;
@@ -20,31 +20,32 @@ struct Case {
 
 TEST(state_containers, RuntimePatterns) {
     const Case cases[] = {
-        {"/docker/" + kId, "docker"},
-        {"/system.slice/docker-" + kId + ".scope", "docker"},
+        {"/docker/" + sample_id, "docker"},
+        {"/system.slice/docker-" + sample_id + ".scope", "docker"},
         {"/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1234.slice/"
          "cri-containerd-" +
-             kId + ".scope",
+             sample_id + ".scope",
          "containerd"},
-        {"/kubepods/besteffort/pod1234-5678/" + kId, "containerd"},
-        {"/system.slice/containerd.service/kubepods-burstable-pod12.slice:cri-containerd:" + kId,
+        {"/kubepods/besteffort/pod1234-5678/" + sample_id, "containerd"},
+        {"/system.slice/containerd.service/kubepods-burstable-pod12.slice:cri-containerd:" +
+             sample_id,
          "containerd"},
-        {"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podab.slice/crio-" + kId +
-             ".scope",
+        {"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podab.slice/crio-" +
+             sample_id + ".scope",
          "cri-o"},
-        {"/kubepods/burstable/podab/crio-" + kId, "cri-o"},
-        {"/machine.slice/libpod-" + kId + ".scope", "podman"},
-        {"/machine.slice/libpod-" + kId + ".scope/container", "podman"},
-        {"/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" + kId + ".scope",
+        {"/kubepods/burstable/podab/crio-" + sample_id, "cri-o"},
+        {"/machine.slice/libpod-" + sample_id + ".scope", "podman"},
+        {"/machine.slice/libpod-" + sample_id + ".scope/container", "podman"},
+        {"/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" + sample_id + ".scope",
          "podman"},
-        {"/libpod_parent/libpod-" + kId, "podman"},
+        {"/libpod_parent/libpod-" + sample_id, "podman"},
     };
     for (const Case& c : cases) {
         ContainerMatch m;
         ASSERT_TRUE(match_container_cgroup(c.path, &m)) << c.path;
         EXPECT_EQ(m.type, c.type) << c.path;
-        EXPECT_EQ(m.full_id, kId) << c.path;
-        EXPECT_EQ(short_container_id(m.full_id), kId.substr(0, 12));
+        EXPECT_EQ(m.full_id, sample_id) << c.path;
+        EXPECT_EQ(short_container_id(m.full_id), sample_id.substr(0, 12));
     }
 }
 
@@ -74,7 +75,7 @@ TEST(state_containers, HostPathsDoNotMatch) {
 TEST(state_containers, NestedPicksInnermost) {
     std::string inner(64, 'a');
     ContainerMatch m;
-    ASSERT_TRUE(match_container_cgroup("/docker/" + kId + "/docker/" + inner, &m));
+    ASSERT_TRUE(match_container_cgroup("/docker/" + sample_id + "/docker/" + inner, &m));
     EXPECT_EQ(m.full_id, inner);
 }
 
@@ -83,7 +84,7 @@ TEST(state_containers, CgroupsParamFirstMatchWins) {
     std::string param;
     param += "cpuset=/";
     param.push_back('\0');
-    param += "cpu=/system.slice/docker-" + kId + ".scope";
+    param += "cpu=/system.slice/docker-" + sample_id + ".scope";
     param.push_back('\0');
     ContainerMatch m;
     ASSERT_TRUE(match_container_cgroups(
@@ -96,31 +97,31 @@ TEST(state_containers, ExecIntoContainerAndTable) {
     testing::Feed f(t);
     testing::boot(f);
     f.fork(100, 100, 200, "runc");
-    std::string cg = "cpu=/system.slice/docker-" + kId + ".scope";
+    std::string cg = "cpu=/system.slice/docker-" + sample_id + ".scope";
     cg.push_back('\0');
     f.execve({.tid = 200, .pid = 200, .ptid = 100, .exe = "nginx", .comm = "nginx", .cgroups = cg});
     const Thread* n = t.find_thread(200);
     ASSERT_NE(n, nullptr);
-    EXPECT_EQ(t.process(*n)->container_id, kId.substr(0, 12));
-    EXPECT_EQ(t.process(*n)->cgroup("cpu"), "/system.slice/docker-" + kId + ".scope");
+    EXPECT_EQ(t.process(*n)->container_id, sample_id.substr(0, 12));
+    EXPECT_EQ(t.process(*n)->cgroup("cpu"), "/system.slice/docker-" + sample_id + ".scope");
     const Container* c = t.container_of(*n);
     ASSERT_NE(c, nullptr);
     EXPECT_EQ(c->type, "docker");
-    EXPECT_EQ(c->full_id, kId);
+    EXPECT_EQ(c->full_id, sample_id);
     EXPECT_TRUE(c->name.empty());
     EXPECT_EQ(t.counters().n_containers, 1u);
     EXPECT_EQ(t.container_of(*t.find_thread(100))->id, "host");
 
     // A fork inside inherits it; the container goes with its last process.
     f.fork(200, 200, 201, "nginx");
-    EXPECT_EQ(t.process(*t.find_thread(201))->container_id, kId.substr(0, 12));
+    EXPECT_EQ(t.process(*t.find_thread(201))->container_id, sample_id.substr(0, 12));
     f.procexit(200, 200, 1);
     f.tick(100, 100);
     EXPECT_EQ(t.counters().n_containers, 1u);
     f.procexit(201, 201, 1);
     f.tick(100, 100);
     EXPECT_EQ(t.counters().n_containers, 0u);
-    EXPECT_EQ(t.find_container(kId.substr(0, 12)), nullptr);
+    EXPECT_EQ(t.find_container(sample_id.substr(0, 12)), nullptr);
 }
 
 } // namespace

@@ -208,8 +208,8 @@ TEST(state_threads, LoadSnapshotsWithRawLists) {
     snaps[0].exe = "nginx:";
     snaps[0].args_raw = std::string("master\0process\0", 15);
     snaps[0].env_raw = std::string("A=1\0B=2\0", 8);
-    std::string kId(64, 'c');
-    snaps[0].cgroups_raw = "cpu=/docker/" + kId + std::string(1, '\0');
+    std::string id(64, 'c');
+    snaps[0].cgroups_raw = "cpu=/docker/" + id + std::string(1, '\0');
     snaps[0].cwd = "/";
     FdSnapshot sock;
     sock.fd = 6;

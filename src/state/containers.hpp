@@ -14,6 +14,7 @@
 
 namespace kestrel::state {
 
+// Views into the matched path: valid as long as it.
 struct ContainerMatch {
     std::string_view type;    // docker, containerd, cri-o, podman, lxc, libvirt-lxc
     std::string_view full_id; // the id as found (64 hex digits for runc-based runtimes)

@@ -74,8 +74,9 @@ TEST(state_containers, HostPathsDoNotMatch) {
 
 TEST(state_containers, NestedPicksInnermost) {
     std::string inner(64, 'a');
+    std::string path = "/docker/" + sample_id + "/docker/" + inner; // the match points into it
     ContainerMatch m;
-    ASSERT_TRUE(match_container_cgroup("/docker/" + sample_id + "/docker/" + inner, &m));
+    ASSERT_TRUE(match_container_cgroup(path, &m));
     EXPECT_EQ(m.full_id, inner);
 }
 

@@ -18,6 +18,7 @@
 
 #include "base/unique_fd.hpp"
 #include "gen/kestrel_events.h"
+#include "state/tables.hpp"
 
 namespace kestrel::state {
 namespace {
@@ -654,6 +655,17 @@ base::Result<std::vector<ThreadSnapshot>> scan_proc_pid(int64_t pid,
                                 "process " + std::to_string(pid) + " not found");
     }
     return r;
+}
+
+base::Result<ProcScanStats> load_proc(Tables& tables, const ProcScanOptions& options) {
+    ProcScanStats stats;
+    auto threads = scan_proc(options, &stats);
+    if (!threads.ok()) {
+        return threads.error();
+    }
+    tables.load(*threads);
+    tables.count_scan_vanished(stats.vanished);
+    return stats;
 }
 
 bool proc_alive(int64_t tid, const std::string& proc_root) {

@@ -39,6 +39,12 @@ base::Result<std::vector<ThreadSnapshot>> scan_proc(const ProcScanOptions& optio
 base::Result<std::vector<ThreadSnapshot>> scan_proc_pid(int64_t pid,
                                                         const ProcScanOptions& options = {});
 
+class Tables;
+
+// Scans /proc and loads the result into `tables` (live-mode start-up), counting what vanished
+// mid-scan in the tables' n_proc_scan_vanished.
+base::Result<ProcScanStats> load_proc(Tables& tables, const ProcScanOptions& options = {});
+
 // Whether /proc/<tid> still exists: the liveness check for Tables::purge() in live mode.
 bool proc_alive(int64_t tid, const std::string& proc_root = "/proc");
 

@@ -146,6 +146,14 @@ TEST(state_proc_scan, WholeHostAndMissingPid) {
     Tables t;
     t.load(*r);
     EXPECT_NE(t.find_thread(getpid()), nullptr);
+    Tables live;
+    auto loaded = load_proc(live);
+    ASSERT_TRUE(loaded.ok());
+    EXPECT_GE(loaded->threads, 1u);
+    const Thread* self = live.find_thread(getpid());
+    ASSERT_NE(self, nullptr);
+    EXPECT_NE(live.parent(*self), nullptr); // the test runner's process is there too
+    EXPECT_GT(live.counters().n_fds, 0u);
     EXPECT_FALSE(scan_proc_pid(INT32_MAX).ok());
     ProcScanOptions bad;
     bad.proc_root = "/nonexistent-proc";

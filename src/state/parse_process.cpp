@@ -262,6 +262,7 @@ void Parsers::execve(Tables& t, const event::View& evt) {
         thread->pid = evt.param_int64(KES_P_EXECVE_PID);
         p.pid = thread->pid;
     }
+    thread->partial = false; // an execve says all a /proc read would
     if (thread->ptid < 0 && evt.has_param(KES_P_EXECVE_PTID)) {
         // An entry made from a bare header: the execve tells who the parent is.
         thread->ptid = evt.param_int64(KES_P_EXECVE_PTID);
@@ -374,6 +375,92 @@ void Parsers::credentials(Tables& /*t*/, Thread& thread, const event::View& evt)
 
 // ---- snapshots ------------------------------------------------------------------------------
 
+// Fills a process from a snapshot. With `only_missing` (enrich(): events already started to
+// fill it) it keeps what is known and the fds the table has.
+void Parsers::fill_process(Tables& t, Process& p, const ThreadSnapshot& s, bool only_missing) {
+    auto entries = [](const std::vector<std::string>& list, const std::string& raw,
+                      std::string& out) {
+        if (!raw.empty()) {
+            detail::assign_entries({reinterpret_cast<const uint8_t*>(raw.data()), raw.size()}, out);
+            return;
+        }
+        out.clear();
+        for (const std::string& e : list) {
+            out.append(e);
+            out.push_back('\0');
+        }
+    };
+    bool program = !only_missing || (p.exe.empty() && p.args_raw.empty());
+    if (!only_missing || p.vpid < 0) {
+        p.vpid = s.vpid >= 0 ? s.vpid : p.pid;
+    }
+    if (!only_missing || p.sid < 0) {
+        p.sid = s.sid;
+    }
+    if (!only_missing || p.pgid < 0) {
+        p.pgid = s.pgid;
+        p.vpgid = s.vpgid;
+    }
+    if (!only_missing || p.fdlimit < 0) {
+        p.fdlimit = s.fdlimit;
+    }
+    if (program) {
+        p.tty = s.tty;
+        p.exe = s.exe;
+        p.exepath = s.exepath;
+        entries(s.args, s.args_raw, p.args_raw);
+        detail::join_entries(p.args_raw, p.args);
+        entries(s.env, s.env_raw, p.env_raw);
+        detail::join_entries(p.env_raw, p.env);
+        p.exe_writable = s.exe_writable;
+        p.exe_upper_layer = s.exe_upper_layer;
+        p.exe_lower_layer = s.exe_lower_layer;
+        p.exe_from_memfd = s.exe_from_memfd;
+        p.exe_ino = s.exe_ino;
+        p.exe_ino_ctime = s.exe_ino_ctime;
+        p.exe_ino_mtime = s.exe_ino_mtime;
+    }
+    if (!only_missing || p.cwd.empty()) {
+        set_cwd(p, s.cwd);
+    }
+    if (!only_missing || p.cgroups_raw.empty()) {
+        std::string cgroups;
+        entries(s.cgroups, s.cgroups_raw, cgroups);
+        t.set_container(p, {reinterpret_cast<const uint8_t*>(cgroups.data()), cgroups.size()},
+                        s.clone_ts);
+    }
+    for (const FdSnapshot& f : s.fds) {
+        if (only_missing && p.fds.contains(f.fd)) {
+            continue; // events know better
+        }
+        Fd* fd = Parsers::add_fd(t, p, f.fd);
+        if (fd == nullptr) {
+            continue;
+        }
+        fd->type = f.type;
+        fd->openflags = f.openflags;
+        fd->cloexec = (f.openflags & KES_O_CLOEXEC) != 0;
+        fd->dev = f.dev;
+        fd->ino = f.ino;
+        fd->l4proto = f.l4proto;
+        fd->role = f.role;
+        fd->sip = f.sip;
+        fd->cip = f.cip;
+        fd->sport = f.sport;
+        fd->cport = f.cport;
+        fd->unix_src = f.unix_src;
+        fd->unix_dst = f.unix_dst;
+        if (fd->is_ip_socket() && (f.sport != 0 || f.cport != 0)) {
+            detail::build_tuple_name(*fd);
+        } else if (fd->type == FdType::kUnixSock && (f.unix_src != 0 || f.unix_dst != 0)) {
+            detail::build_unix_name(*fd, f.name);
+        } else {
+            detail::set_fd_path(*fd, f.name);
+        }
+        fd->nameraw = f.name;
+    }
+}
+
 void Parsers::load_snapshot(Tables& t, const ThreadSnapshot& s) {
     if (s.tid < 0) {
         ++t.counters_.n_bad_event;
@@ -403,75 +490,39 @@ void Parsers::load_snapshot(Tables& t, const ThreadSnapshot& s) {
     thread->clone_ts = s.clone_ts;
     if (!process) {
         process = t.new_process(pid);
-        Process& p = *process;
-        p.vpid = s.vpid >= 0 ? s.vpid : pid;
-        p.sid = s.sid;
-        p.pgid = s.pgid;
-        p.vpgid = s.vpgid;
-        p.tty = s.tty;
-        p.fdlimit = s.fdlimit;
-        p.exe = s.exe;
-        p.exepath = s.exepath;
-        auto entries = [](const std::vector<std::string>& list, const std::string& raw,
-                          std::string& out) {
-            if (!raw.empty()) {
-                detail::assign_entries({reinterpret_cast<const uint8_t*>(raw.data()), raw.size()},
-                                       out);
-                return;
-            }
-            out.clear();
-            for (const std::string& e : list) {
-                out.append(e);
-                out.push_back('\0');
-            }
-        };
-        entries(s.args, s.args_raw, p.args_raw);
-        detail::join_entries(p.args_raw, p.args);
-        entries(s.env, s.env_raw, p.env_raw);
-        detail::join_entries(p.env_raw, p.env);
-        set_cwd(p, s.cwd);
-        p.exe_writable = s.exe_writable;
-        p.exe_upper_layer = s.exe_upper_layer;
-        p.exe_lower_layer = s.exe_lower_layer;
-        p.exe_from_memfd = s.exe_from_memfd;
-        p.exe_ino = s.exe_ino;
-        p.exe_ino_ctime = s.exe_ino_ctime;
-        p.exe_ino_mtime = s.exe_ino_mtime;
-        std::string cgroups;
-        entries(s.cgroups, s.cgroups_raw, cgroups);
-        t.set_container(p, {reinterpret_cast<const uint8_t*>(cgroups.data()), cgroups.size()},
-                        s.clone_ts);
-        for (const FdSnapshot& f : s.fds) {
-            Fd* fd = t.add_fd(p, f.fd);
-            if (fd == nullptr) {
-                continue;
-            }
-            fd->type = f.type;
-            fd->openflags = f.openflags;
-            fd->cloexec = (f.openflags & KES_O_CLOEXEC) != 0;
-            fd->dev = f.dev;
-            fd->ino = f.ino;
-            fd->l4proto = f.l4proto;
-            fd->role = f.role;
-            fd->sip = f.sip;
-            fd->cip = f.cip;
-            fd->sport = f.sport;
-            fd->cport = f.cport;
-            fd->unix_src = f.unix_src;
-            fd->unix_dst = f.unix_dst;
-            if (fd->is_ip_socket() && (f.sport != 0 || f.cport != 0)) {
-                detail::build_tuple_name(*fd);
-            } else if (fd->type == FdType::kUnixSock && (f.unix_src != 0 || f.unix_dst != 0)) {
-                detail::build_unix_name(*fd, f.name);
-            } else {
-                detail::set_fd_path(*fd, f.name);
-            }
-            fd->nameraw = f.name;
-        }
+        fill_process(t, *process, s, false);
     }
     t.attach_process(*thread, std::move(process));
     t.counters_.n_containers = t.containers_.size();
     rebuild_cmdline(*thread);
+}
+
+void Parsers::enrich(Tables& t, Thread& thread, const ThreadSnapshot& s) {
+    thread.partial = false;
+    if (thread.ptid < 0 && s.ptid >= 0) {
+        thread.ptid = s.ptid;
+        t.add_child(thread.ptid, thread.tid);
+    }
+    if (s.vtid >= 0) {
+        thread.vtid = s.vtid;
+    }
+    thread.uid = s.uid;
+    thread.gid = s.gid;
+    thread.loginuid = s.loginuid;
+    thread.cap_inheritable = s.cap_inheritable;
+    thread.cap_permitted = s.cap_permitted;
+    thread.cap_effective = s.cap_effective;
+    if (thread.clone_ts == 0) {
+        thread.clone_ts = s.clone_ts;
+    }
+    if (!s.comm.empty()) {
+        thread.comm = s.comm;
+    }
+    if (thread.process) {
+        fill_process(t, *thread.process, s, true);
+        t.counters_.n_containers = t.containers_.size();
+    }
+    rebuild_cmdline(thread);
 }
 
 } // namespace kestrel::state

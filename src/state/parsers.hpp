@@ -12,6 +12,8 @@ struct Parsers {
     static void execve(Tables& t, const event::View& evt);
     static void procexit(Tables& t, const event::View& evt);
     static void load_snapshot(Tables& t, const ThreadSnapshot& s);
+    static void enrich(Tables& t, Thread& thread, const ThreadSnapshot& s);
+    static void fill_process(Tables& t, Process& p, const ThreadSnapshot& s, bool only_missing);
     static void credentials(Tables& t, Thread& thread, const event::View& evt);
 
     // parse_fd.cpp: every event other than clone/execve/procexit.

@@ -226,6 +226,7 @@ Thread* Tables::add_thread(int64_t tid) {
     thread->last_event_ts = 0;
     thread->dead = false;
     thread->from_child_event = false;
+    thread->partial = false;
     thread->children.clear();
     thread->process.reset();
     ++counters_.n_threads;
@@ -325,6 +326,10 @@ std::shared_ptr<Process> Tables::group_process(int64_t pid, std::string_view com
     main->pid = pid;
     main->comm.assign(comm);
     main->cmdline.assign(comm);
+    main->partial = true;
+    if (unresolved_.size() < kMaxUnresolved) {
+        unresolved_.push_back(pid);
+    }
     attach_process(*main, new_process(pid));
     return main->process;
 }
@@ -349,7 +354,11 @@ Thread* Tables::event_thread(const event::View& evt) {
         thread->pid = pid;
         thread->comm.assign(evt.comm());
         thread->cmdline.assign(thread->comm);
+        thread->partial = true;
         attach_process(*thread, process ? std::move(process) : new_process(pid));
+        if (unresolved_.size() < kMaxUnresolved) {
+            unresolved_.push_back(tid);
+        }
     }
     // Keep the last-lookup cache on the event's thread: the evaluator asks for it next.
     last_tid_ = tid;
@@ -461,6 +470,25 @@ void Tables::load(std::span<const ThreadSnapshot> threads) {
             }
         }
     }
+}
+
+void Tables::take_unresolved(std::vector<int64_t>& out) {
+    for (int64_t tid : unresolved_) {
+        if (Thread* t = lookup(tid); t != nullptr && t->partial) {
+            out.push_back(tid);
+        }
+    }
+    unresolved_.clear();
+}
+
+bool Tables::enrich(const ThreadSnapshot& s) {
+    apply_pending();
+    Thread* thread = lookup(s.tid);
+    if (thread == nullptr || !thread->partial) {
+        return false;
+    }
+    Parsers::enrich(*this, *thread, s);
+    return true;
 }
 
 // ---- maintenance ----------------------------------------------------------------------------

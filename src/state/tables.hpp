@@ -93,6 +93,17 @@ class Tables {
     // (children lists) are built once all are in.
     void load(std::span<const ThreadSnapshot> threads);
 
+    // Threads first seen in an event (partial entries) whose details a /proc read could fill:
+    // moves their tids into `out` (the table remembers at most kMaxUnresolved). The hot path
+    // never reads /proc itself; the daemon reads them elsewhere (scan_proc_pid) and hands the
+    // result back through enrich(), between two events.
+    void take_unresolved(std::vector<int64_t>& out);
+    // Completes a partial thread (and its process) from a snapshot without touching what events
+    // already set: parent, ids, credentials, program, cwd, container, and the fds the table
+    // lacks. False when the thread is gone or not partial any more.
+    bool enrich(const ThreadSnapshot& snapshot);
+    static constexpr size_t kMaxUnresolved = 1024;
+
     // ---- Maintenance --------------------------------------------------------------------------
     // Applies the deferred removals of the last event now (end of a capture, tests).
     void flush_pending();
@@ -165,6 +176,7 @@ class Tables {
         int64_t reaper_tid;
     };
     std::vector<PendingExit> pending_exits_;
+    std::vector<int64_t> unresolved_;
 };
 
 template <typename Fn> void Tables::for_each_ancestor(const Thread& thread, Fn&& fn) const {

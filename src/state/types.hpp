@@ -173,6 +173,9 @@ struct Thread {
     // Made by the child's clone event (libsinsp's PPM_CL_CLONE_INVERTED): the parent's event,
     // when it comes later, leaves it alone.
     bool from_child_event = false;
+    // Made from an event header (a thread first seen mid-life): parent and program unknown
+    // until an execve or Tables::enrich() fills them.
+    bool partial = false;
     // Children by tid, for reparenting on exit; entries may be stale (a child that already left
     // or was reparented), which users check against the child's ptid.
     std::vector<int64_t> children;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "state/tables.hpp"
 #include "state_events.hpp"
 
@@ -314,6 +316,56 @@ TEST(state_threads, UnknownGroupGetsOnePlaceholderMain) {
     f.tick(1, 1);
     EXPECT_EQ(t.find_thread(700), nullptr);
     EXPECT_EQ(t.counters().n_fds, 0u);
+}
+
+TEST(state_threads, PartialThreadsAreEnrichedFromSnapshots) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    // A process state never saw: its events make a partial entry, listed for a /proc read.
+    f.openat(800, 800, 3, Tables::kAtFdcwd, "/var/lib/data", KES_O_RDWR);
+    const Thread* th = t.find_thread(800);
+    ASSERT_NE(th, nullptr);
+    EXPECT_TRUE(th->partial);
+    EXPECT_EQ(t.parent(*th), nullptr);
+    std::vector<int64_t> todo;
+    t.take_unresolved(todo);
+    EXPECT_EQ(todo, std::vector<int64_t>{800});
+    t.take_unresolved(todo);
+    EXPECT_EQ(todo.size(), 1u); // drained
+
+    ThreadSnapshot s;
+    s.tid = s.pid = 800;
+    s.ptid = 100;
+    s.comm = "postgres";
+    s.exe = "/usr/lib/postgresql/bin/postgres";
+    s.exepath = s.exe;
+    s.args = {"-D", "/var/lib/data"};
+    s.cwd = "/var/lib";
+    s.uid = 999;
+    FdSnapshot old;
+    old.fd = 3;
+    old.type = FdType::kFile;
+    old.name = "/stale/from/proc";
+    FdSnapshot other;
+    other.fd = 7;
+    other.type = FdType::kFile;
+    other.name = "/var/log/pg.log";
+    s.fds = {old, other};
+    ASSERT_TRUE(t.enrich(s));
+    th = t.find_thread(800);
+    EXPECT_FALSE(th->partial);
+    EXPECT_EQ(t.parent(*th)->comm, "bash");
+    EXPECT_EQ(th->cmdline, "postgres -D /var/lib/data");
+    EXPECT_EQ(th->uid, 999u);
+    EXPECT_EQ(t.process(*th)->cwd, "/var/lib/");
+    EXPECT_EQ(t.find_fd(*th, 3)->name, "/var/lib/data"); // the event's, not the snapshot's
+    EXPECT_EQ(t.find_fd(*th, 7)->name, "/var/log/pg.log");
+    EXPECT_FALSE(t.enrich(s)); // not partial any more
+    // Its exit now reparents through a known parent.
+    EXPECT_NE(
+        std::find(t.find_thread(100)->children.begin(), t.find_thread(100)->children.end(), 800),
+        t.find_thread(100)->children.end());
 }
 
 TEST(state_threads, CountersAndLookupCache) {

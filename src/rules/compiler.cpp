@@ -27,6 +27,8 @@ struct MacroState {
     const MacroInfo* info = nullptr;
     ast::ExprPtr ast;
     bool used = false;
+    std::set<std::string> macros;
+    std::set<std::string> lists;
 };
 
 class Compiler {
@@ -61,9 +63,14 @@ class Compiler {
             out_->lists.push_back(l);
         }
         for (auto& m : macros_) {
-            out_->macros.push_back(CompiledMacro{m.info->name, m.info->cond,
-                                                 std::shared_ptr<const ast::Expr>(std::move(m.ast)),
-                                                 m.used});
+            CompiledMacro macro;
+            macro.name = m.info->name;
+            macro.condition_text = m.info->cond;
+            macro.condition = std::shared_ptr<const ast::Expr>(std::move(m.ast));
+            macro.used = m.used;
+            macro.macros = std::move(m.macros);
+            macro.lists = std::move(m.lists);
+            out_->macros.push_back(std::move(macro));
         }
         out_->required_engine_version = col_.required_engine_version();
         out_->plugin_requirements = col_.plugin_requirements();
@@ -72,8 +79,9 @@ class Compiler {
 
   private:
     // Lists (textually), then the parser. Errors point into the expanded text, as Falco's do.
-    MaybeError parse(const std::string& condition, const Context& cond_ctx, ast::ExprPtr* out) {
-        std::string expanded = expand_lists(condition, lists_);
+    MaybeError parse(const std::string& condition, const Context& cond_ctx, ast::ExprPtr* out,
+                     std::set<std::string>* lists_found) {
+        std::string expanded = expand_lists(condition, lists_, lists_found);
         ParseResult r = parse_condition(expanded, kRuleConditionMaxDepth);
         if (!r.ok()) {
             return LoadError{LoadErrorCode::kCompileCondition, r.error,
@@ -85,7 +93,7 @@ class Compiler {
 
     // A macro or rule sees the macros first defined before its own last definition.
     MaybeError expand_macros(ast::ExprPtr& expr, const std::string& condition, uint32_t visibility,
-                             const Context& ctx) {
+                             const Context& ctx, std::set<std::string>* macros_found) {
         MacroResolver resolver;
         for (const auto& m : macros_) {
             if (m.info->index < visibility) {
@@ -98,6 +106,7 @@ class Compiler {
         }
         for (const auto& name : resolver.resolved()) {
             macros_[macro_index_.at(name)].used = true;
+            macros_found->insert(name);
         }
         return std::nullopt;
     }
@@ -106,7 +115,7 @@ class Compiler {
         for (const auto& m : col_.macros()) {
             MacroState state;
             state.info = &m;
-            if (auto err = parse(m.cond, m.cond_ctx, &state.ast)) {
+            if (auto err = parse(m.cond, m.cond_ctx, &state.ast, &state.lists)) {
                 return err;
             }
             macro_index_[m.name] = macros_.size();
@@ -114,10 +123,15 @@ class Compiler {
         }
         for (auto& m : macros_) {
             ast::ExprPtr expanded = ast::clone(*m.ast);
-            if (auto err = expand_macros(expanded, m.info->cond, m.info->visibility, m.info->ctx)) {
+            if (auto err = expand_macros(expanded, m.info->cond, m.info->visibility, m.info->ctx,
+                                         &m.macros)) {
                 return err;
             }
             m.ast = std::move(expanded);
+            for (const auto& name : m.macros) {
+                const auto& lists = macros_[macro_index_.at(name)].lists;
+                m.lists.insert(lists.begin(), lists.end());
+            }
         }
         return std::nullopt;
     }
@@ -156,11 +170,16 @@ class Compiler {
     MaybeError compile_condition(const RuleInfo& r, const std::string& condition,
                                  CompiledRule& rule, bool* skip) {
         ast::ExprPtr expr;
-        if (auto err = parse(condition, r.cond_ctx, &expr)) {
+        if (auto err = parse(condition, r.cond_ctx, &expr, &rule.lists)) {
             return err;
         }
-        if (auto err = expand_macros(expr, condition, kMaxVisibility, r.ctx)) {
+        if (auto err = expand_macros(expr, condition, kMaxVisibility, r.ctx, &rule.macros)) {
             return err;
+        }
+        // Lists reached through macros count too.
+        for (const auto& name : rule.macros) {
+            const auto& lists = macros_[macro_index_.at(name)].lists;
+            rule.lists.insert(lists.begin(), lists.end());
         }
         // One warning of each kind per rule, like Falco's per-rule warning-code set, even when
         // a macro used many times carries the deprecated field.

@@ -77,6 +77,7 @@ NamedItems<CompiledList> compile_lists(const NamedItems<ListInfo>& lists) {
             // Only lists defined before this list's last (re)definition are references.
             if (ref && ref->index < list.visibility) {
                 used.push_back(ref->name);
+                c.lists.insert(ref->name);
                 c.items.insert(c.items.end(), ref->items.begin(), ref->items.end());
             } else {
                 c.items.push_back(item);
@@ -90,10 +91,14 @@ NamedItems<CompiledList> compile_lists(const NamedItems<ListInfo>& lists) {
     return out;
 }
 
-std::string expand_lists(std::string condition, NamedItems<CompiledList>& lists) {
+std::string expand_lists(std::string condition, NamedItems<CompiledList>& lists,
+                         std::set<std::string>* found) {
     for (auto& l : lists) {
         if (resolve_list(condition, l)) {
             l.used = true;
+            if (found != nullptr) {
+                found->insert(l.name);
+            }
         }
     }
     return condition;

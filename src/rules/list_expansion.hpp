@@ -4,6 +4,7 @@
 // ends of the string becomes its items joined with ", " (items with spaces double-quoted).
 // List items naming an earlier-defined list are expanded first (list-in-list).
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,9 @@ namespace kestrel::rules {
 
 NamedItems<CompiledList> compile_lists(const NamedItems<ListInfo>& lists);
 
-// Substitutes every list of `lists` into `condition` (in definition order) and marks the ones
-// found as used.
-std::string expand_lists(std::string condition, NamedItems<CompiledList>& lists);
+// Substitutes every list of `lists` into `condition` (in definition order), marks the ones
+// found as used and adds their names to *found (if given).
+std::string expand_lists(std::string condition, NamedItems<CompiledList>& lists,
+                         std::set<std::string>* found = nullptr);
 
 } // namespace kestrel::rules

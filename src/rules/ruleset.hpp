@@ -20,6 +20,9 @@ struct CompiledMacro {
     std::string condition_text;                 // as written (appends glued)
     std::shared_ptr<const ast::Expr> condition; // lists and nested macros expanded
     bool used = false;
+    // What the condition referenced (describe's details.macros / details.lists).
+    std::set<std::string> macros;
+    std::set<std::string> lists;
 };
 
 struct CompiledRule {
@@ -37,6 +40,9 @@ struct CompiledRule {
     std::string condition_text;                 // with appends and the exceptions rewrite
     std::shared_ptr<const ast::Expr> condition; // expanded, resolved, checked
     std::set<std::string> exception_fields;
+    // What the condition referenced, nested references included (describe's details).
+    std::set<std::string> macros;
+    std::set<std::string> lists;
     EventTypeSet event_types = EventTypeSet::all();
 
     // Falco's `condition_compiled`.
@@ -47,6 +53,7 @@ struct CompiledList {
     std::string name;
     std::vector<std::string> items; // nested lists expanded
     bool used = false;
+    std::set<std::string> lists; // lists its items referenced (describe's details.lists)
 };
 
 struct CompiledRuleset {

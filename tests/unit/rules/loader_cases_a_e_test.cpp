@@ -234,6 +234,13 @@ TEST(LoaderCases, C5_NestedListReference) {
     EXPECT_LOADS(l);
     EXPECT_EQ(ast::to_string(*l.ruleset().find_macro("is_cat")->condition), "proc.name in (cat)");
     EXPECT_EQ(l.ruleset().lists[1].items, std::vector<std::string>{"cat"});
+    // describe: details.lists of the list, the macro and the rule
+    EXPECT_EQ(l.ruleset().lists[1].lists, std::set<std::string>{"cat_binaries"});
+    EXPECT_EQ(l.ruleset().find_macro("is_cat")->lists,
+              std::set<std::string>{"cat_capable_binaries"});
+    const CompiledRule* r = l.ruleset().find_rule("open_from_cat");
+    EXPECT_EQ(r->macros, std::set<std::string>{"is_cat"});
+    EXPECT_EQ(r->lists, std::set<std::string>{"cat_capable_binaries"});
     EXPECT_NO_WARNING(l, W::kUnusedList); // cat_binaries is used by cat_capable_binaries
 }
 

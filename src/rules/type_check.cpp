@@ -115,8 +115,11 @@ std::optional<ConditionIssue> check_literal(const ast::Expr& e, const OperandTyp
         }
         return std::nullopt;
     }
-    // evt.type values must be event names libs knows.
-    if (e.lhs.kind == ast::OperandKind::kField && e.lhs.info != nullptr &&
+    // evt.type values compared for (in)equality must be event names libs knows; patterns
+    // (startswith, glob, ...) are not names.
+    const bool name_compare = e.op == CompareOp::kEq || e.op == CompareOp::kNe ||
+                              e.op == CompareOp::kIn || e.op == CompareOp::kIntersects;
+    if (name_compare && e.lhs.kind == ast::OperandKind::kField && e.lhs.info != nullptr &&
         e.lhs.info->name == "evt.type" && !e.lhs.has_arg) {
         if (!is_known_event_name(v)) {
             return ConditionIssue{"unknown event type " + v, pos, true};

@@ -581,6 +581,13 @@ TEST(LoaderCases, E7_SkipIfUnknownFilter) {
     EXPECT_EQ(l.ruleset().rules[0].name, "legit");
 }
 
+TEST(LoaderCases, E7b_EventTypePatternsAreNotNames) {
+    auto l = load_all({rule_item("r", "evt.type startswith open and evt.type != close")});
+    EXPECT_LOADS(l);
+    auto bad = load_all({rule_item("r", "evt.type in (open, nosuchcall)")});
+    EXPECT_LOAD_ERROR(bad, E::kCompileCondition, "unknown event type nosuchcall");
+}
+
 TEST(LoaderCases, E8_FieldArgumentsAccepted) {
     auto l = load_all(
         {rule_item("r", "evt.type=open and evt.arg.path=\"foo\" and evt.arg[0]=\"foo\" and "

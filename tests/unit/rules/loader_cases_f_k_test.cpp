@@ -91,6 +91,36 @@ TEST(LoaderCases, F3_UnsafeNaCheck) {
     EXPECT_FALSE(warns("some.field = <NA>"));
 }
 
+TEST(FilterSyntax, L6_TransformerCompileErrors) {
+    auto l = load_all({rule_item("r", "evt.type=open and toupper(fd.name)[x] = foo")});
+    EXPECT_LOAD_ERROR(l, E::kCompileCondition,
+                      "filter error: transformer 'toupper' does not support field arguments");
+    for (const char* ok :
+         {"tolower(proc.name) = cat", "len(proc.args) > 3", "basename(fd.name) = passwd",
+          "proc.name = val(proc.pname)", "toupper(basename(fd.name)) = PASSWD"}) {
+        SCOPED_TRACE(ok);
+        auto l2 = load_all({rule_item("r", std::string("evt.type=open and ") + ok)});
+        EXPECT_LOADS(l2);
+    }
+}
+
+TEST(FilterSyntax, L8_OperatorTypeCompatibility) {
+    for (const char* bad : {"evt.num contains 1", "proc.pid startswith 1", "evt.is_io > 1",
+                            "fd.name bcontains 41", "fd.ip contains 1", "thread.cpu = 1.0",
+                            "evt.buffer bstartswith g", "evt.buffer bcontains 123Z"}) {
+        SCOPED_TRACE(bad);
+        auto l = load_all({rule_item("r", std::string("evt.type=open and ") + bad)});
+        EXPECT_LOAD_ERROR(l, E::kCompileCondition, "");
+    }
+    for (const char* ok : {"evt.num > 1", "proc.pid in (1, 2)", "evt.is_io = true",
+                           "evt.buffer bcontains 656c6C", "fd.net = 127.0.0.1/32",
+                           "fd.ip in (10.0.0.1, \"::1\")", "fd.name < 5", "thread.cpu = 1"}) {
+        SCOPED_TRACE(ok);
+        auto l = load_all({rule_item("r", std::string("evt.type=open and ") + ok)});
+        EXPECT_LOADS(l);
+    }
+}
+
 TEST(FilterSyntax, L9_CompilerWarnings) {
     auto count = [](const std::string& cond) {
         auto l = load_all({rule_item("r", "evt.type=open and " + cond)});

@@ -22,6 +22,11 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
                    "Rules file or directory (repeatable); replaces rules_files from the config.")
         ->type_name("<rules_file>")
         ->allow_extra_args(false);
+    std::string replay_file;
+    app.add_option("-e", replay_file,
+                   "Replay a capture file (.scap): short for -o engine.kind=replay "
+                   "-o engine.replay.capture_file=<file>.")
+        ->type_name("<capture_file>");
     app.add_option("-V,--validate", options.validate_files,
                    "Validate the rules file(s) and exit (repeatable; loaded in order). With "
                    "-o json_output=true the result is one JSON document.")
@@ -66,6 +71,11 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     } catch (const CLI::ParseError& e) {
         return ParseOutcome{
             std::nullopt, std::string("kestrel: ") + e.what() + "\nRun with --help for usage.", 2};
+    }
+    if (!replay_file.empty()) {
+        // Applied after every -o, like the Falco options it abbreviates would be if given last.
+        options.overrides.push_back("engine.kind=replay");
+        options.overrides.push_back("engine.replay.capture_file=" + replay_file);
     }
     if (!config_file.empty()) {
         options.config_file = config_file;

@@ -252,7 +252,7 @@ json macro_details(const rules::CompiledMacro& macro, const rules::MacroInfo& in
     return out;
 }
 
-json list_details(const rules::CompiledListView& list, const rules::ListInfo& info) {
+json list_details(const rules::CompiledList& list, const rules::ListInfo& info) {
     json items = json::array();
     StringSet lists;
     for (const auto& item : info.items) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/log.hpp"
+#include "daemon/replay.hpp"
 
 #ifdef KESTREL_HAVE_CAPTURE
 #include "capture/dump.hpp"
@@ -61,6 +62,9 @@ int run(const Config& config, const RunOptions& options) {
     install_stop_handlers(options.duration_seconds);
     if (config.engine.kind == "modern_ebpf") {
         return run_live(config, options);
+    }
+    if (config.engine.kind == "replay") {
+        return run_replay(config, options, g_stop);
     }
     if (config.engine.kind == "nodriver") {
         KES_LOG_INFO("engine.kind=nodriver: no event source, nothing to do");

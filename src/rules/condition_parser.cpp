@@ -383,6 +383,24 @@ class Parser {
         return child;
     }
 
+    // An optional "[arg]" right after a field name or a transformer's ")".
+    bool parse_bracket_arg(Operand* out) {
+        if (!lex_str("[")) {
+            return true;
+        }
+        if (!lex_quoted_str() && (failed_ || !lex_field_arg_bare_str())) {
+            fail("expected a valid field argument: a quoted string or a bare string");
+            return false;
+        }
+        out->arg = last_token_;
+        out->has_arg = true;
+        if (!lex_str("]")) {
+            fail("expected a ']' token");
+            return false;
+        }
+        return true;
+    }
+
     // Field name plus an optional "[arg]" right after it.
     bool parse_field(Operand* out) {
         const Pos start = pos_;
@@ -392,19 +410,7 @@ class Parser {
         out->kind = OperandKind::kField;
         out->pos = start;
         out->field = last_token_;
-        if (lex_str("[")) {
-            if (!lex_quoted_str() && (failed_ || !lex_field_arg_bare_str())) {
-                fail("expected a valid field argument: a quoted string or a bare string");
-                return false;
-            }
-            out->arg = last_token_;
-            out->has_arg = true;
-            if (!lex_str("]")) {
-                fail("expected a ']' token");
-                return false;
-            }
-        }
-        return true;
+        return parse_bracket_arg(out);
     }
 
     // A transformer call (or `val(field)` where allowed). Returns false without consuming
@@ -460,17 +466,8 @@ class Parser {
             fail("expected a ')' token");
             return false;
         }
-        if (lex_str("[")) {
-            if (!lex_quoted_str() && (failed_ || !lex_field_arg_bare_str())) {
-                fail("expected a valid field argument: a quoted string or a bare string");
-                return false;
-            }
-            out->arg = last_token_;
-            out->has_arg = true;
-            if (!lex_str("]")) {
-                fail("expected a ']' token");
-                return false;
-            }
+        if (!parse_bracket_arg(out)) {
+            return false;
         }
         depth_pop();
         return true;

@@ -17,36 +17,11 @@ struct OperandType {
     bool is_list = false;
 };
 
+// Numeric types are those that order (`<`) but have no substrings (`contains`): the registry's
+// operator table already says which they are.
 bool is_numeric(FieldType t) {
-    switch (t) {
-    case FieldType::kInt8:
-    case FieldType::kInt16:
-    case FieldType::kInt32:
-    case FieldType::kInt64:
-    case FieldType::kUint8:
-    case FieldType::kUint16:
-    case FieldType::kUint32:
-    case FieldType::kUint64:
-    case FieldType::kErrno:
-    case FieldType::kFd:
-    case FieldType::kPid:
-    case FieldType::kSyscallId:
-    case FieldType::kSigType:
-    case FieldType::kRelTime:
-    case FieldType::kAbsTime:
-    case FieldType::kPort:
-    case FieldType::kFlags8:
-    case FieldType::kFlags16:
-    case FieldType::kFlags32:
-    case FieldType::kDouble:
-    case FieldType::kMode:
-    case FieldType::kEnumFlags8:
-    case FieldType::kEnumFlags16:
-    case FieldType::kEnumFlags32:
-        return true;
-    default:
-        return false;
-    }
+    return operator_applies(CompareOp::kLt, t, false) &&
+           !operator_applies(CompareOp::kContains, t, false);
 }
 
 // Decimal with optional sign, or 0x hex: what libs' number parsers accept for integer fields

@@ -422,6 +422,25 @@ class ItemReader {
         return std::nullopt;
     }
 
+    // Lists and macros have one overridable key: `append: true` (deprecated) or
+    // `override: {<key>: append}` appends to the previous definition, anything else redefines.
+    MaybeError read_append_mode(const YAML::Node& item, const std::string& key, const Context& ctx,
+                                bool* append) {
+        KES_RULES_TRY(decode_val(item, "append", *append, ctx, true));
+        if (*append) {
+            res_.add_warning(LoadWarningCode::kDeprecatedItem, kWarningAppend, ctx);
+        }
+        std::set<std::string> ov_append;
+        std::set<std::string> ov_replace;
+        const std::set<std::string> overridable = {key};
+        KES_RULES_TRY(decode_overrides(item, overridable, overridable, ov_append, ov_replace, ctx));
+        if (*append && (!ov_append.empty() || !ov_replace.empty())) {
+            return LoadError{LoadErrorCode::kYamlValidate, kErrorOverrideAppend, ctx};
+        }
+        *append = *append || ov_append.count(key) > 0;
+        return std::nullopt;
+    }
+
     MaybeError read_list(const YAML::Node& item, const Context& parent) {
         std::string name;
         KES_RULES_TRY(
@@ -440,18 +459,8 @@ class ItemReader {
         KES_RULES_TRY(decode_seq(
             item, "items", [&](std::string s) { v.items.push_back(std::move(s)); }, ctx, false));
         bool append = false;
-        KES_RULES_TRY(decode_val(item, "append", append, ctx, true));
+        KES_RULES_TRY(read_append_mode(item, "items", ctx, &append));
         if (append) {
-            res_.add_warning(LoadWarningCode::kDeprecatedItem, kWarningAppend, ctx);
-        }
-        std::set<std::string> ov_append;
-        std::set<std::string> ov_replace;
-        const std::set<std::string> overridable = {"items"};
-        KES_RULES_TRY(decode_overrides(item, overridable, overridable, ov_append, ov_replace, ctx));
-        if (append && (!ov_append.empty() || !ov_replace.empty())) {
-            return LoadError{LoadErrorCode::kYamlValidate, kErrorOverrideAppend, ctx};
-        }
-        if (append || ov_append.count("items")) {
             return col_.append_list(v);
         }
         col_.define_list(std::move(v));
@@ -476,18 +485,8 @@ class ItemReader {
         KES_RULES_TRY(decode_val(item, "condition", v.cond, ctx, false));
         v.cond_ctx = sub(item["condition"], ItemType::kMacroCondition, "", ctx);
         bool append = false;
-        KES_RULES_TRY(decode_val(item, "append", append, ctx, true));
+        KES_RULES_TRY(read_append_mode(item, "condition", ctx, &append));
         if (append) {
-            res_.add_warning(LoadWarningCode::kDeprecatedItem, kWarningAppend, ctx);
-        }
-        std::set<std::string> ov_append;
-        std::set<std::string> ov_replace;
-        const std::set<std::string> overridable = {"condition"};
-        KES_RULES_TRY(decode_overrides(item, overridable, overridable, ov_append, ov_replace, ctx));
-        if (append && (!ov_append.empty() || !ov_replace.empty())) {
-            return LoadError{LoadErrorCode::kYamlValidate, kErrorOverrideAppend, ctx};
-        }
-        if (append || ov_append.count("condition")) {
             return col_.append_macro(v);
         }
         col_.define_macro(std::move(v));

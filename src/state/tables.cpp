@@ -4,6 +4,7 @@
 #include "state/tables.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "event/gen/events.hpp"
 #include "state/internal.hpp"
@@ -470,6 +471,45 @@ void Tables::load(std::span<const ThreadSnapshot> threads) {
             }
         }
     }
+    fix_loaded_socket_roles(threads);
+}
+
+void Tables::fix_loaded_socket_roles(std::span<const ThreadSnapshot> threads) {
+    // A connection read from /proc or a capture's fd list does not say who connected: as
+    // libsinsp's fix_sockets_coming_from_proc, a local port some loaded socket listens on makes
+    // it the server end. Loaded client entries carry the local end as the client.
+    std::unordered_set<uint32_t> listening;
+    auto key = [](const IpAddr& ip, uint16_t port) { return uint32_t{ip.family} << 16 | port; };
+    auto each_loaded_fd = [&](auto&& fn) {
+        for (const ThreadSnapshot& s : threads) {
+            Thread* t = lookup(s.tid);
+            if (t == nullptr || !t->process || s.fds.empty()) {
+                continue;
+            }
+            for (const FdSnapshot& f : s.fds) {
+                if (Fd* fd = lookup_fd(*t->process, f.fd); fd != nullptr && fd->is_ip_socket()) {
+                    fn(*fd);
+                }
+            }
+        }
+    };
+    each_loaded_fd([&](Fd& fd) {
+        if (fd.role == SockRole::kServer && fd.cport == 0 && fd.sport != 0) {
+            listening.insert(key(fd.sip, fd.sport));
+        }
+    });
+    if (listening.empty()) {
+        return;
+    }
+    each_loaded_fd([&](Fd& fd) {
+        if (fd.role != SockRole::kClient || !listening.contains(key(fd.cip, fd.cport))) {
+            return;
+        }
+        std::swap(fd.cip, fd.sip);
+        std::swap(fd.cport, fd.sport);
+        fd.role = SockRole::kServer;
+        detail::build_tuple_name(fd);
+    });
 }
 
 void Tables::take_unresolved(std::vector<int64_t>& out) {

@@ -90,7 +90,9 @@ class Tables {
     // ---- Loading (initial state, replay) -----------------------------------------------------
     // Adds or replaces threads from plain records (/proc scan, BPF task iterator, capture file).
     // Main threads are loaded first so that the others join their process; parent links
-    // (children lists) are built once all are in.
+    // (children lists) are built once all are in. Loaded connections whose local port a loaded
+    // socket listens on become server ends (libsinsp's fix_sockets_coming_from_proc): loaders
+    // may give every connection as a client with the local end in cip/cport.
     void load(std::span<const ThreadSnapshot> threads);
 
     // Threads first seen in an event (partial entries) whose details a /proc read could fill:
@@ -149,6 +151,7 @@ class Tables {
     void drop_all_fds(Process& process);
 
     void apply_pending();
+    void fix_loaded_socket_roles(std::span<const ThreadSnapshot> threads);
     void invalidate_caches() const;
 
     Config config_;

@@ -241,6 +241,47 @@ TEST(state_threads, LoadSnapshotsWithRawLists) {
     EXPECT_EQ(w->cmdline, "nginx-worker master process");
 }
 
+TEST(state_threads, LoadedConnectionsOnListeningPortsAreServers) {
+    Tables t;
+    std::vector<ThreadSnapshot> snaps(1);
+    ThreadSnapshot& s = snaps[0];
+    s.tid = s.pid = 50;
+    s.comm = "sshd";
+    IpAddr any;
+    any.family = 4;
+    IpAddr local = any;
+    local.bytes = {10, 0, 0, 1};
+    IpAddr peer = any;
+    peer.bytes = {10, 0, 0, 9};
+    FdSnapshot listener;
+    listener.fd = 3;
+    listener.type = FdType::kIpv4Sock;
+    listener.role = SockRole::kServer;
+    listener.sip = any;
+    listener.sport = 22;
+    FdSnapshot conn; // as a loader gives it: local end as the client
+    conn.fd = 4;
+    conn.type = FdType::kIpv4Sock;
+    conn.role = SockRole::kClient;
+    conn.cip = local;
+    conn.cport = 22;
+    conn.sip = peer;
+    conn.sport = 51000;
+    FdSnapshot out = conn; // a real client connection
+    out.fd = 5;
+    out.cport = 40000;
+    out.sport = 443;
+    s.fds = {listener, conn, out};
+    t.load(snaps);
+    const Thread* th = t.find_thread(50);
+    const Fd* c = t.find_fd(*th, 4);
+    EXPECT_EQ(c->role, SockRole::kServer);
+    EXPECT_EQ(c->name, "10.0.0.9:51000->10.0.0.1:22");
+    EXPECT_EQ(c->lport(), 22);
+    EXPECT_EQ(t.find_fd(*th, 5)->role, SockRole::kClient);
+    EXPECT_EQ(t.find_fd(*th, 5)->name, "10.0.0.1:40000->10.0.0.9:443");
+}
+
 TEST(state_threads, AncestryLoopIsBounded) {
     Tables t;
     std::vector<ThreadSnapshot> snaps(2);

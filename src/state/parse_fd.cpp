@@ -33,6 +33,12 @@ constexpr uint32_t kIpprotoIcmpv6 = 58;
 constexpr uint32_t kIpprotoRaw = 255;
 constexpr int64_t kEinprogress = -115;
 
+// An fd or return-value parameter; -1 (no fd, failure) when absent, so that a record without it
+// never touches fd 0.
+int64_t fd_param(const event::View& evt, size_t index) {
+    return evt.has_param(index) ? evt.param_int64(index) : -1;
+}
+
 // libsinsp add_socket's l4 protocol choice.
 L4Proto l4proto_of(uint32_t type, uint32_t proto) {
     uint32_t base = type & kSockTypeMask;
@@ -148,7 +154,7 @@ void on_open(Tables& t, Thread& thread, const event::View& evt, std::string& scr
     default:
         return;
     }
-    int64_t num = evt.param_int64(static_cast<size_t>(p.fd));
+    int64_t num = fd_param(evt, static_cast<size_t>(p.fd));
     if (num < 0) {
         return; // failed open: no fd (the evaluator takes fd.name from the event)
     }
@@ -157,7 +163,11 @@ void on_open(Tables& t, Thread& thread, const event::View& evt, std::string& scr
     std::string_view dir = "/";
     if (cwd_relative) {
         dir = proc.cwd.empty() ? std::string_view("/") : std::string_view(proc.cwd);
-    } else if (!dirfd_base(t, thread, evt.param_int64(static_cast<size_t>(p.dirfd)), name, &dir)) {
+    } else if (!dirfd_base(t, thread,
+                           evt.has_param(static_cast<size_t>(p.dirfd))
+                               ? evt.param_int64(static_cast<size_t>(p.dirfd))
+                               : Tables::kAtFdcwd,
+                           name, &dir)) {
         dir = "<UNKNOWN>";
     }
     if (dir == "<UNKNOWN>") {
@@ -207,7 +217,7 @@ void dup_fd(Tables& t, Process& p, int64_t oldfd, int64_t newfd, bool cloexec) {
 }
 
 void on_socket(Tables& t, Process& p, const event::View& evt) {
-    int64_t num = evt.param_int64(KES_P_SOCKET_FD);
+    int64_t num = fd_param(evt, KES_P_SOCKET_FD);
     if (num < 0) {
         return;
     }
@@ -230,10 +240,10 @@ void on_socket(Tables& t, Process& p, const event::View& evt) {
 }
 
 void on_bind(Process& p, const event::View& evt) {
-    if (evt.param_int64(KES_P_BIND_RES) < 0) {
+    if (fd_param(evt, KES_P_BIND_RES) < 0) {
         return;
     }
-    auto it = p.fds.find(evt.param_int64(KES_P_BIND_FD));
+    auto it = p.fds.find(fd_param(evt, KES_P_BIND_FD));
     detail::SockAddr addr;
     if (it == p.fds.end() || !detail::read_sockaddr(evt.param(KES_P_BIND_ADDR), &addr)) {
         return;
@@ -260,7 +270,7 @@ void on_bind(Process& p, const event::View& evt) {
 }
 
 void on_connect(Tables& t, Process& p, const event::View& evt) {
-    int64_t res = evt.param_int64(KES_P_CONNECT_RES);
+    int64_t res = fd_param(evt, KES_P_CONNECT_RES);
     if (res < 0 && res != kEinprogress) {
         return;
     }
@@ -268,7 +278,7 @@ void on_connect(Tables& t, Process& p, const event::View& evt) {
     if (!detail::read_socktuple(evt.param(KES_P_CONNECT_TUPLE), &tuple)) {
         return;
     }
-    int64_t num = evt.param_int64(KES_P_CONNECT_FD);
+    int64_t num = fd_param(evt, KES_P_CONNECT_FD);
     Fd* fd = Parsers::lookup_fd(t, p, num);
     if (fd == nullptr) {
         // The socket() was missed: start the entry from the tuple.
@@ -281,7 +291,7 @@ void on_connect(Tables& t, Process& p, const event::View& evt) {
 }
 
 void on_accept(Tables& t, Process& p, const event::View& evt, bool accept4) {
-    int64_t num = evt.param_int64(accept4 ? size_t{KES_P_ACCEPT4_FD} : size_t{KES_P_ACCEPT_FD});
+    int64_t num = fd_param(evt, accept4 ? size_t{KES_P_ACCEPT4_FD} : size_t{KES_P_ACCEPT_FD});
     if (num < 0) {
         return;
     }
@@ -294,7 +304,7 @@ void on_accept(Tables& t, Process& p, const event::View& evt, bool accept4) {
     }
     if (accept4) {
         fd->cloexec =
-            (static_cast<uint32_t>(evt.param_int64(KES_P_ACCEPT4_FLAGS)) & kSockCloexec) != 0;
+            (static_cast<uint32_t>(evt.param_uint(KES_P_ACCEPT4_FLAGS)) & kSockCloexec) != 0;
     }
     if (!have_tuple) {
         return;
@@ -309,14 +319,14 @@ void on_accept(Tables& t, Process& p, const event::View& evt, bool accept4) {
 // sendto/sendmsg on an unconnected UDP socket: the tuple gives the socket its name (libsinsp
 // updates it the same way and flags fd.name_changed).
 void on_send(Tables& t, Process& p, const event::View& evt, size_t fd_index, size_t tuple_index) {
-    if (evt.param_int64(0) < 0) {
+    if (fd_param(evt, 0) < 0) {
         return;
     }
     detail::SockTuple tuple;
     if (!detail::read_socktuple(evt.param(tuple_index), &tuple) || tuple.family == KES_AF_UNIX) {
         return;
     }
-    int64_t num = evt.param_int64(fd_index);
+    int64_t num = fd_param(evt, fd_index);
     Fd* fd = Parsers::lookup_fd(t, p, num);
     if (fd == nullptr) {
         // The socket() was missed: libsinsp guesses a UDP socket
@@ -336,12 +346,12 @@ void on_send(Tables& t, Process& p, const event::View& evt, size_t fd_index, siz
 }
 
 void on_pipe(Tables& t, Process& p, const event::View& evt) {
-    if (evt.param_int64(KES_P_PIPE_RES) < 0) {
+    if (fd_param(evt, KES_P_PIPE_RES) < 0) {
         return;
     }
     uint64_t ino = evt.param_uint(KES_P_PIPE_INO);
     for (size_t idx : {size_t{KES_P_PIPE_FD1}, size_t{KES_P_PIPE_FD2}}) {
-        Fd* fd = Parsers::add_fd(t, p, evt.param_int64(idx));
+        Fd* fd = Parsers::add_fd(t, p, fd_param(evt, idx));
         if (fd == nullptr) {
             continue;
         }
@@ -359,7 +369,7 @@ void on_pipe(Tables& t, Process& p, const event::View& evt) {
 }
 
 void on_socketpair(Tables& t, Process& p, const event::View& evt) {
-    if (evt.param_int64(KES_P_SOCKETPAIR_RES) < 0) {
+    if (fd_param(evt, KES_P_SOCKETPAIR_RES) < 0) {
         return;
     }
     auto domain = static_cast<uint32_t>(evt.param_uint(KES_P_SOCKETPAIR_DOMAIN));
@@ -369,7 +379,7 @@ void on_socketpair(Tables& t, Process& p, const event::View& evt) {
     auto proto = static_cast<uint32_t>(evt.param_uint(KES_P_SOCKETPAIR_PROTO));
     for (int i = 0; i < 2; ++i) {
         Fd* fd = Parsers::add_fd(
-            t, p, evt.param_int64(i == 0 ? KES_P_SOCKETPAIR_FD1 : KES_P_SOCKETPAIR_FD2));
+            t, p, fd_param(evt, i == 0 ? KES_P_SOCKETPAIR_FD1 : KES_P_SOCKETPAIR_FD2));
         if (fd == nullptr) {
             continue;
         }
@@ -387,7 +397,7 @@ void on_socketpair(Tables& t, Process& p, const event::View& evt) {
 }
 
 void on_memfd(Tables& t, Process& p, const event::View& evt) {
-    int64_t num = evt.param_int64(KES_P_MEMFD_CREATE_FD);
+    int64_t num = fd_param(evt, KES_P_MEMFD_CREATE_FD);
     if (num < 0) {
         return;
     }
@@ -434,7 +444,7 @@ bool bpf_cmd_returns_fd(uint64_t cmd) {
 }
 
 void on_chdir(Process& p, const event::View& evt, std::string& scratch) {
-    if (evt.param_int64(KES_P_CHDIR_RES) < 0) {
+    if (fd_param(evt, KES_P_CHDIR_RES) < 0) {
         return;
     }
     std::string_view path = evt.param_string(KES_P_CHDIR_PATH);
@@ -467,25 +477,25 @@ void Parsers::other(Tables& t, Thread& thread, const event::View& evt) {
         on_open(t, thread, evt, scratch);
         break;
     case KES_EVT_CLOSE:
-        if (evt.param_int64(KES_P_CLOSE_RES) >= 0) {
+        if (fd_param(evt, KES_P_CLOSE_RES) >= 0) {
             // Removed at the next event: rules on this close still see the fd.
-            t.pending_closes_.push_back({thread.tid, evt.param_int64(KES_P_CLOSE_FD)});
+            t.pending_closes_.push_back({thread.tid, fd_param(evt, KES_P_CLOSE_FD)});
         }
         break;
     case KES_EVT_DUP:
-        dup_fd(t, p, evt.param_int64(KES_P_DUP_OLDFD), evt.param_int64(KES_P_DUP_RES), false);
+        dup_fd(t, p, fd_param(evt, KES_P_DUP_OLDFD), fd_param(evt, KES_P_DUP_RES), false);
         break;
     case KES_EVT_DUP2:
-        dup_fd(t, p, evt.param_int64(KES_P_DUP2_OLDFD), evt.param_int64(KES_P_DUP2_RES), false);
+        dup_fd(t, p, fd_param(evt, KES_P_DUP2_OLDFD), fd_param(evt, KES_P_DUP2_RES), false);
         break;
     case KES_EVT_DUP3:
-        dup_fd(t, p, evt.param_int64(KES_P_DUP3_OLDFD), evt.param_int64(KES_P_DUP3_RES),
+        dup_fd(t, p, fd_param(evt, KES_P_DUP3_OLDFD), fd_param(evt, KES_P_DUP3_RES),
                (evt.param_uint(KES_P_DUP3_FLAGS) & KES_O_CLOEXEC) != 0);
         break;
     case KES_EVT_FCNTL: {
         uint64_t cmd = evt.param_uint(KES_P_FCNTL_CMD);
-        int64_t res = evt.param_int64(KES_P_FCNTL_RES);
-        int64_t num = evt.param_int64(KES_P_FCNTL_FD);
+        int64_t res = fd_param(evt, KES_P_FCNTL_RES);
+        int64_t num = fd_param(evt, KES_P_FCNTL_FD);
         if (cmd == kPpmFcntlDupfd || cmd == kPpmFcntlDupfdCloexec) {
             dup_fd(t, p, num, res, cmd == kPpmFcntlDupfdCloexec);
         } else if (cmd == kPpmFcntlSetfd && res >= 0) {
@@ -502,9 +512,8 @@ void Parsers::other(Tables& t, Thread& thread, const event::View& evt) {
         on_bind(p, evt);
         break;
     case KES_EVT_LISTEN:
-        if (evt.param_int64(KES_P_LISTEN_RES) >= 0) {
-            if (Fd* fd = Parsers::lookup_fd(t, p, evt.param_int64(KES_P_LISTEN_FD));
-                fd != nullptr) {
+        if (fd_param(evt, KES_P_LISTEN_RES) >= 0) {
+            if (Fd* fd = Parsers::lookup_fd(t, p, fd_param(evt, KES_P_LISTEN_FD)); fd != nullptr) {
                 fd->role = SockRole::kServer;
             }
         }
@@ -537,11 +546,11 @@ void Parsers::other(Tables& t, Thread& thread, const event::View& evt) {
         on_chdir(p, evt, scratch);
         break;
     case KES_EVT_USERFAULTFD:
-        add_typed_fd(t, p, evt.param_int64(KES_P_USERFAULTFD_RES), FdType::kUserfaultfd);
+        add_typed_fd(t, p, fd_param(evt, KES_P_USERFAULTFD_RES), FdType::kUserfaultfd);
         break;
     case KES_EVT_BPF:
         if (bpf_cmd_returns_fd(evt.param_uint(KES_P_BPF_CMD))) {
-            add_typed_fd(t, p, evt.param_int64(KES_P_BPF_FD), FdType::kBpf);
+            add_typed_fd(t, p, fd_param(evt, KES_P_BPF_FD), FdType::kBpf);
         }
         break;
     case KES_EVT_SETUID:

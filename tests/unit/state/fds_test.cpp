@@ -269,6 +269,26 @@ TEST(state_fds, UdpSendNamesTheSocket) {
     EXPECT_EQ(fd_of(t, 100, 4)->typechar(), '4');
 }
 
+TEST(state_fds, AbsentFdParametersTouchNothing) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    f.openat(100, 100, 0, Tables::kAtFdcwd, "/dev/null");
+    for (uint16_t type : {KES_EVT_OPENAT, KES_EVT_DUP, KES_EVT_SOCKET, KES_EVT_PIPE, KES_EVT_CLOSE,
+                          KES_EVT_ACCEPT4}) {
+        f.emit(type, 100, 100, "p", [](event::RecordBuilder&) {}); // every parameter absent
+    }
+    f.tick(100, 100);
+    ASSERT_NE(fd_of(t, 100, 0), nullptr);
+    EXPECT_EQ(fd_of(t, 100, 0)->name, "/dev/null");
+    EXPECT_EQ(t.process(*t.find_thread(100))->fds.size(), 1u);
+    // An openat record without its dirfd resolves against the cwd.
+    f.emit(KES_EVT_OPENAT, 100, 100, "p", [](event::RecordBuilder& b) {
+        b.add_int64(5).add_absent().add_string("notes").add_uint32(KES_O_RDONLY);
+    });
+    EXPECT_EQ(fd_of(t, 100, 5)->name, "/root/notes");
+}
+
 TEST(state_fds, RenameKeepsOpenFdName) {
     Tables t;
     Feed f(t);

@@ -84,6 +84,11 @@ void Parsers::rebuild_cmdline(Thread& thread) {
 // ---- clone ----------------------------------------------------------------------------------
 
 void Parsers::clone(Tables& t, const event::View& evt) {
+    if (!evt.has_param(KES_P_CLONE_RES)) {
+        // Without the result, parent and child cannot be told apart.
+        ++t.counters_.n_bad_event;
+        return;
+    }
     int64_t res = evt.param_int64(KES_P_CLONE_RES);
     if (res < 0) {
         // Failed: only the caller's entry matters.
@@ -223,6 +228,10 @@ void Parsers::clone(Tables& t, const event::View& evt) {
 
 void Parsers::execve(Tables& t, const event::View& evt) {
     Thread* thread = t.event_thread(evt);
+    if (!evt.has_param(KES_P_EXECVE_RES)) {
+        ++t.counters_.n_bad_event;
+        return;
+    }
     if (thread == nullptr || evt.param_int64(KES_P_EXECVE_RES) < 0) {
         return;
     }

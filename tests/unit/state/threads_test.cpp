@@ -607,6 +607,22 @@ TEST(state_threads, EveryEventShapeIsSurvivable) {
     }
     t.flush_pending();
     EXPECT_NE(t.find_thread(1), nullptr);
+    EXPECT_GE(t.counters().n_bad_event, 1u); // clone/execve without their result
+}
+
+TEST(state_threads, CloneOrExecWithoutResultChangesNothing) {
+    Tables t;
+    testing::Feed f(t);
+    testing::boot(f);
+    for (uint16_t type : {KES_EVT_CLONE, KES_EVT_EXECVE, KES_EVT_FORK}) {
+        f.emit(type, 100, 100, "zz", [](event::RecordBuilder&) {});
+    }
+    const Thread* bash = t.find_thread(100);
+    ASSERT_NE(bash, nullptr);
+    EXPECT_EQ(bash->comm, "bash");
+    EXPECT_EQ(bash->ptid, 1);
+    EXPECT_EQ(t.process(*bash)->args, "-l");
+    EXPECT_EQ(t.counters().n_bad_event, 3u);
 }
 
 } // namespace

@@ -5,8 +5,11 @@
 
 #include "base/log.hpp"
 #include "capture/scap/reader.hpp"
+#include "daemon/capture_state.hpp"
 #include "daemon/rules_engine.hpp"
+#include "eval/tables_state_view.hpp"
 #include "event/view.hpp"
+#include "state/tables.hpp"
 
 namespace kestrel::daemon {
 namespace {
@@ -34,6 +37,12 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
         return 1;
     }
 
+    // The capture's process/fd/user lists give the state the capture started from; its events
+    // then keep it current, exactly as live events do.
+    state::Tables tables;
+    load_capture_state(**reader, tables);
+    eval::TablesStateView state_view(tables);
+
     capture::scap::ScapRecord record;
     event::DecodeCounters decode_errors;
     std::string out;
@@ -48,16 +57,20 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
         if (!*more) {
             break;
         }
-        if (record.kind != capture::scap::ScapRecord::Kind::kEvent || record.state_only) {
+        if (record.kind != capture::scap::ScapRecord::Kind::kEvent) {
             continue;
         }
         auto view = event::decode(record.record(), &decode_errors);
         if (!view.ok()) {
             continue; // counted in decode_errors
         }
+        tables.apply(*view);
+        if (record.state_only) {
+            continue; // kept by the writer for state tracking, not for rules
+        }
         ++events;
         // Capture records carry epoch nanoseconds already (see capture/scap/README.md).
-        (*engine)->process(*view, view->ts_ns(), nullptr, out);
+        (*engine)->process(*view, view->ts_ns(), &state_view, out);
         if (options.unbuffered || out.size() >= kFlushBytes) {
             write_out(out);
             std::fflush(stdout);

@@ -7,7 +7,6 @@
 #include "capture/scap/reader.hpp"
 #include "daemon/capture_state.hpp"
 #include "daemon/rules_engine.hpp"
-#include "eval/tables_state_view.hpp"
 #include "event/view.hpp"
 #include "state/tables.hpp"
 
@@ -41,7 +40,6 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
     // then keep it current, exactly as live events do.
     state::Tables tables;
     load_capture_state(**reader, tables);
-    eval::TablesStateView state_view(tables);
 
     capture::scap::ScapRecord record;
     event::DecodeCounters decode_errors;
@@ -70,7 +68,7 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
         }
         ++events;
         // Capture records carry epoch nanoseconds already (see capture/scap/README.md).
-        (*engine)->process(*view, view->ts_ns(), &state_view, out);
+        (*engine)->process(*view, view->ts_ns(), &tables, out);
         if (options.unbuffered || out.size() >= kFlushBytes) {
             write_out(out);
             std::fflush(stdout);

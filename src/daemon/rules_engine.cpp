@@ -81,7 +81,7 @@ base::Result<std::unique_ptr<RulesEngine>> RulesEngine::load(const Config& confi
     return engine;
 }
 
-size_t RulesEngine::process(const event::View& evt, uint64_t wall_ns, const eval::StateView* state,
+size_t RulesEngine::process(const event::View& evt, uint64_t wall_ns, const state::Tables* state,
                             std::string& out) {
     ruleset_->set_state(state);
     return ruleset_->evaluate(evt, [&](const eval::Match& match) {

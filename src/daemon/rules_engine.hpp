@@ -26,7 +26,7 @@ class RulesEngine {
 
     // Evaluates one event; appends each alert's line plus '\n' to `out`. `wall_ns` is the
     // event's wall-clock time. Returns the number of alerts.
-    size_t process(const event::View& evt, uint64_t wall_ns, const eval::StateView* state,
+    size_t process(const event::View& evt, uint64_t wall_ns, const state::Tables* state,
                    std::string& out);
 
     [[nodiscard]] const eval::Ruleset& ruleset() const { return *ruleset_; }

@@ -226,7 +226,7 @@ const RuleOutput* OutputFormatter::output(const rules::CompiledRule& rule) const
 }
 
 void OutputFormatter::build_alert(const rules::CompiledRule& rule, const event::View& evt,
-                                  const StateView* state, uint64_t evt_num, uint64_t wall_ns,
+                                  const state::Tables* state, uint64_t evt_num, uint64_t wall_ns,
                                   Alert& out) {
     out.data.clear();
     out.fields.clear();

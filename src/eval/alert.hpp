@@ -143,7 +143,7 @@ class OutputFormatter {
     // record `evt` into `out`, reusing its buffers. `evt_num` is evt.num; `wall_ns` the event's
     // wall-clock time (live events: ts_ns() + base::boot_to_wall_offset_ns()).
     void build_alert(const rules::CompiledRule& rule, const event::View& evt,
-                     const StateView* state, uint64_t evt_num, uint64_t wall_ns, Alert& out);
+                     const state::Tables* state, uint64_t evt_num, uint64_t wall_ns, Alert& out);
 
     // Appends the alert's line (text or JSON per options, no newline).
     void append_line(const Alert& alert, std::string& out) const;

@@ -113,7 +113,7 @@ base::Result<uint32_t> Compiler::slot_for(const Operand& o) {
     auto idx = static_cast<uint32_t>(program_.extractors_.size());
     program_.extractors_.push_back(std::move(*ex));
     program_.slots_.emplace_back();
-    program_.slots_.back().text.reserve(256); // rendered values fit; no growth per event
+    prepare_slot(program_.extractors_.back(), program_.slots_.back());
     slots_by_text_.emplace(std::move(key), idx);
     return idx;
 }

@@ -374,7 +374,7 @@ base::Result<uint32_t> FieldTable::add(std::string_view ref) {
                 return ex.error();
             }
             e.extractor = std::move(*ex);
-            e.slot.text.reserve(256); // rendered values fit; no growth per alert
+            prepare_slot(e.extractor, e.slot);
         }
     }
     entries_.push_back(std::move(e));

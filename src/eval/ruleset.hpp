@@ -30,7 +30,7 @@ struct RulesetOptions {
     RuleMatching matching = RuleMatching::kFirst;
     std::vector<RuleSelection> selection;
     // Owned by the caller, outliving the Ruleset; may be null (proc.*/fd.* mostly absent).
-    const StateView* state = nullptr;
+    const state::Tables* state = nullptr;
 };
 
 struct Rule {
@@ -82,7 +82,7 @@ class Ruleset {
     [[nodiscard]] size_t rules_for_type(uint16_t type) const {
         return type < index_.size() ? index_[type].size() : 0;
     }
-    void set_state(const StateView* state) { state_ = state; }
+    void set_state(const state::Tables* state) { state_ = state; }
 
   private:
     using Thunk = void (*)(void*, const Match&);
@@ -97,7 +97,7 @@ class Ruleset {
     std::vector<std::vector<uint32_t>> index_; // event id -> rule indexes, in evaluation order
     std::vector<SkippedRule> skipped_;
     RuleMatching matching_ = RuleMatching::kFirst;
-    const StateView* state_ = nullptr;
+    const state::Tables* state_ = nullptr;
     uint64_t epoch_ = 0;
     RulesetStats stats_;
 };

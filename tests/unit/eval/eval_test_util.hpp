@@ -127,7 +127,7 @@ inline std::vector<std::string> matches(Ruleset& rs, const event::View& evt) {
 
 // Whether a single-rule condition matches `evt` (RuleMatching::kAll).
 inline bool cond(const std::string& condition, const event::View& evt,
-                 const StateView* state = nullptr) {
+                 const state::Tables* state = nullptr) {
     RulesetOptions o;
     o.matching = RuleMatching::kAll;
     o.state = state;

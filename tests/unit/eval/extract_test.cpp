@@ -1,6 +1,7 @@
 // evt.* and fallback proc.* extraction on synthetic records.
 
 #include "eval_test_util.hpp"
+#include "state_fixture.hpp"
 
 namespace kestrel::eval {
 namespace {
@@ -78,32 +79,18 @@ TEST(evalExtract, Network) {
     EXPECT_TRUE(cond("evt.type = connect and fd.typechar = 4", e->view));
 }
 
-struct FakeState : StateView {
-    ThreadInfo t;
-    FdInfo f;
-    [[nodiscard]] const ThreadInfo* thread(int64_t tid) const override {
-        return tid == t.tid ? &t : nullptr;
-    }
-    [[nodiscard]] const FdInfo* fd(int64_t pid, int64_t fd) const override {
-        return pid == t.pid && fd == f.fd ? &f : nullptr;
-    }
-};
-
 TEST(evalExtract, StateProvidesProcessAndFdFields) {
-    FakeState s;
-    s.t.tid = s.t.pid = 100;
-    s.t.comm = "bash";
-    s.t.exe = "/bin/bash";
-    s.t.cmdline = "bash -c x";
-    s.t.uid = 0;
-    s.t.user_name = "root";
-    s.f.fd = 3;
-    s.f.name = "/etc/resolved";
-    auto e = openat("rel/path", KES_O_RDONLY, 3, "bash", 100);
-    EXPECT_TRUE(cond("evt.type = openat and proc.exe = /bin/bash", e->view, &s));
-    EXPECT_TRUE(cond("evt.type = openat and proc.cmdline contains -c", e->view, &s));
-    EXPECT_TRUE(cond("evt.type = openat and user.uid = 0 and user.name = root", e->view, &s));
-    EXPECT_TRUE(cond("evt.type = openat and fd.name = /etc/resolved", e->view, &s));
+    StateFixture s;
+    state::testing::boot(s.feed); // pid 100: bash -l, cwd /root, child of init
+    s.tables.users().add_user({.uid = 0, .gid = 0, .name = "root", .home = "/root", .shell = ""});
+    auto e = s.apply(openat("rel/path", KES_O_RDONLY, 3, "bash", 100));
+    EXPECT_TRUE(cond("evt.type = openat and proc.exe = bash", e->view, &s.tables));
+    EXPECT_TRUE(cond("evt.type = openat and proc.exepath = /usr/bin/bash", e->view, &s.tables));
+    EXPECT_TRUE(cond("evt.type = openat and proc.cmdline = \"bash -l\"", e->view, &s.tables));
+    EXPECT_TRUE(
+        cond("evt.type = openat and user.uid = 0 and user.name = root", e->view, &s.tables));
+    EXPECT_TRUE(cond("evt.type = openat and fd.name = /root/rel/path", e->view, &s.tables));
+    EXPECT_TRUE(cond("evt.type = openat and proc.ppid = 1", e->view, &s.tables));
     // Without state a relative path gives no fd.name.
     EXPECT_FALSE(cond("evt.type = openat and fd.name exists", e->view));
 }

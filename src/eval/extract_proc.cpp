@@ -139,6 +139,21 @@ const state::Thread* vpgid_leader(const state::Tables& tables, const state::Thre
     return found;
 }
 
+// "registry:5000/ns/app:1.2@sha256:..." -> repository "registry:5000/ns/app", tag "1.2" (the
+// container plugin's split: the tag is after the last ':' of the last path component).
+void split_image(std::string_view image, std::string_view* repo, std::string_view* tag) {
+    image = image.substr(0, image.find('@'));
+    size_t slash = image.rfind('/');
+    size_t colon = image.rfind(':');
+    if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
+        *repo = image.substr(0, colon);
+        *tag = image.substr(colon + 1);
+    } else {
+        *repo = image;
+        *tag = {};
+    }
+}
+
 void extract_container(const Extractor& ex, const state::Tables& tables, const state::Process& proc,
                        Slot& slot) {
     if (proc.container_id.empty()) {
@@ -176,6 +191,19 @@ void extract_container(const Extractor& ex, const state::Tables& tables, const s
     case FieldKind::kContainerImage:
         if (c != nullptr && !c->image.empty()) {
             set_string(slot, c->image);
+        }
+        break;
+    case FieldKind::kContainerImageRepository:
+    case FieldKind::kContainerImageTag:
+        if (c != nullptr && !c->image.empty()) {
+            std::string_view repo;
+            std::string_view tag;
+            split_image(c->image, &repo, &tag);
+            if (ex.kind == FieldKind::kContainerImageRepository) {
+                set_string(slot, repo);
+            } else if (!tag.empty()) {
+                set_string(slot, tag);
+            }
         }
         break;
     default:
@@ -469,6 +497,8 @@ void extract_proc_field(const Extractor& ex, const EvalContext& ctx, Slot& slot)
     case FieldKind::kContainerName:
     case FieldKind::kContainerType:
     case FieldKind::kContainerImage:
+    case FieldKind::kContainerImageRepository:
+    case FieldKind::kContainerImageTag:
         extract_container(ex, tables, proc, slot);
         return;
     default:

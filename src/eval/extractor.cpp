@@ -216,6 +216,8 @@ constexpr NamedKind kKinds[] = {
     {"container.name", FieldKind::kContainerName, FieldGroup::kProc},
     {"container.type", FieldKind::kContainerType, FieldGroup::kProc},
     {"container.image", FieldKind::kContainerImage, FieldGroup::kProc},
+    {"container.image.repository", FieldKind::kContainerImageRepository, FieldGroup::kProc},
+    {"container.image.tag", FieldKind::kContainerImageTag, FieldGroup::kProc},
     {"fd.num", FieldKind::kFdNum, FieldGroup::kFd},
     {"fd.name", FieldKind::kFdName, FieldGroup::kFd},
     {"fd.nameraw", FieldKind::kFdNameraw, FieldGroup::kFd},

@@ -121,6 +121,8 @@ enum class FieldKind : uint8_t {
     kContainerName,
     kContainerType,
     kContainerImage,
+    kContainerImageRepository,
+    kContainerImageTag,
     // fd.*
     kFdNum,
     kFdName,

@@ -99,5 +99,32 @@ TEST(Replay, NoRulesFileIsFalcosError) {
         << run.err;
 }
 
+// SOURCE.md: a socket plus connect to 127.0.0.1; `fd.net in ("127.0.0.1/24")` fires at INFO.
+// fd.net, fd.name and the ports come from the fd table the capture's events build.
+TEST(Replay, ConnectLocalhostMatchesTheNetwork) {
+    std::string rules = "/tmp/kestrel-e2e-connect_localhost.yaml";
+    std::ofstream(rules) << R"yaml(- rule: connect_localhost
+  desc: a connect to the loopback network
+  condition: evt.type=connect and fd.net in ("127.0.0.1/24")
+  output: "Localhost connect (connection=%fd.name type=%fd.type proto=%fd.l4proto rport=%fd.rport)"
+  priority: INFO
+- rule: connect_elsewhere
+  desc: never fires on this capture
+  condition: evt.type=connect and fd.snet in ("10.0.0.0/8")
+  output: "Other connect (connection=%fd.name)"
+  priority: INFO
+)yaml";
+    ReplayRun run =
+        replay({"-e", std::string(KESTREL_SHARED_DIR) + "/corpus/scap/falco/connect_localhost.scap",
+                "-r", rules});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    ASSERT_EQ(run.lines.size(), 1u) << run.err;
+    EXPECT_NE(run.lines[0].find(": Informational Localhost connect (connection=127.0.0.1:"),
+              std::string::npos)
+        << run.lines[0];
+    EXPECT_NE(run.lines[0].find("->127.0.0.1:80 type=ipv4 proto=tcp rport=80)"), std::string::npos)
+        << run.lines[0];
+}
+
 } // namespace
 } // namespace kestrel::e2e

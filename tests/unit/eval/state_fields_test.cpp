@@ -1,0 +1,205 @@
+// proc.*, user.*, group.*, fd.* and resolved evt.arg.* fields read from real state tables fed
+// with synthetic event sequences (exec -> open -> connect under a parent chain).
+
+#include "eval_test_util.hpp"
+#include "state_fixture.hpp"
+
+namespace kestrel::eval {
+namespace {
+
+using namespace testing;
+
+constexpr uint32_t kLoopback = 0x7f000001;
+
+// init(1) -> bash(100) -> sh(200) -> curl(300), users and groups loaded.
+struct Chain : StateFixture {
+    Chain() {
+        state::testing::boot(feed);
+        tables.users().add_user(
+            {.uid = 0, .gid = 0, .name = "root", .home = "/root", .shell = "/bin/bash"});
+        tables.users().add_user({.uid = 1000,
+                                 .gid = 1000,
+                                 .name = "alice",
+                                 .home = "/home/alice",
+                                 .shell = "/bin/zsh"});
+        tables.users().add_user(
+            {.uid = 65534, .gid = 65534, .name = "nobody", .home = "/", .shell = ""});
+        tables.users().add_group({.gid = 1000, .name = "staff"});
+        feed.fork(100, 100, 200, "bash");
+        feed.execve({.tid = 200,
+                     .pid = 200,
+                     .ptid = 100,
+                     .exe = "/bin/sh",
+                     .args = {"-c", "curl x"},
+                     .comm = "sh",
+                     .cwd = "/tmp",
+                     .env = {"HOME=/home/alice", "LANG=C"},
+                     .uid = 1000,
+                     .gid = 1000,
+                     .tty = 34816});
+        feed.fork(200, 200, 300, "sh");
+        feed.execve({.tid = 300,
+                     .pid = 300,
+                     .ptid = 200,
+                     .exe = "curl",
+                     .args = {"-s", "http://x"},
+                     .comm = "curl",
+                     .exepath = "/usr/bin/curl",
+                     .cwd = "/tmp/work",
+                     .env = {"PATH=/usr/bin"},
+                     .uid = 1000,
+                     .gid = 1000,
+                     .loginuid = 1000,
+                     .tty = 34816});
+    }
+    bool on(const std::string& condition, const event::View& evt) {
+        return cond(condition, evt, &tables);
+    }
+};
+
+TEST(evalStateFields, ProcessAndAncestors) {
+    Chain s;
+    auto e = s.apply(openat("data.txt", KES_O_RDONLY, 3, "curl", 300));
+    const auto& v = e->view;
+    EXPECT_TRUE(s.on("proc.name = curl and proc.exe = curl and proc.exepath = /usr/bin/curl", v));
+    EXPECT_TRUE(s.on("proc.args = \"-s http://x\" and proc.cmdline = \"curl -s http://x\"", v));
+    EXPECT_TRUE(s.on("proc.args[0] = -s and proc.args[1] = http://x", v));
+    EXPECT_FALSE(s.on("proc.args[2] exists", v));
+    EXPECT_TRUE(
+        s.on("proc.pname = sh and proc.pexe = /bin/sh and proc.pcmdline = \"sh -c curl x\"", v));
+    EXPECT_TRUE(s.on("proc.ppid = 200 and proc.pid = 300 and proc.vpid = 300", v));
+    EXPECT_TRUE(s.on("proc.aname[0] = curl and proc.aname[1] = sh", v));
+    EXPECT_TRUE(s.on("proc.aname[2] = bash and proc.aname[3] = systemd", v));
+    EXPECT_FALSE(s.on("proc.aname[4] exists", v));
+    EXPECT_TRUE(s.on("proc.apid[2] = 100 and proc.aexe[2] = bash", v));
+    // No index: any ancestor (not the process itself), for every operator.
+    EXPECT_TRUE(s.on("proc.aname = bash", v));
+    EXPECT_TRUE(s.on("proc.aname in (zsh, systemd)", v));
+    EXPECT_FALSE(s.on("proc.aname = curl", v));
+    EXPECT_TRUE(s.on("not proc.aname in (zsh, fish)", v));
+    EXPECT_TRUE(s.on("proc.aname startswith sys", v));
+    EXPECT_TRUE(s.on("proc.apid = 1", v));
+    EXPECT_TRUE(s.on("proc.cwd = /tmp/work/ and proc.tty = 34816", v));
+    EXPECT_TRUE(s.on("proc.env contains \"PATH=/usr/bin\" and proc.env[PATH] = /usr/bin", v));
+    // A variable the process lacks is looked up in its ancestors (libsinsp).
+    EXPECT_TRUE(s.on("proc.env[HOME] = /home/alice", v));
+    EXPECT_TRUE(s.on("proc.is_exe_upper_layer = false and proc.is_exe_from_memfd = false", v));
+    EXPECT_TRUE(s.on("thread.tid = 300 and thread.vtid = 300", v));
+    // The builder's execve carries cap_permitted/effective 0x1ff: CAP_CHOWN..CAP_SETPCAP.
+    EXPECT_TRUE(s.on("thread.cap_effective contains CAP_SETPCAP", v));
+    EXPECT_TRUE(s.on("thread.cap_permitted = \"CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH "
+                     "CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP\"",
+                     v));
+    EXPECT_FALSE(s.on("thread.cap_effective contains CAP_SYS_ADMIN", v));
+    EXPECT_TRUE(s.on("container.id = host and container.name = host", v));
+}
+
+TEST(evalStateFields, UsersAndGroups) {
+    Chain s;
+    auto e = s.apply(openat("/etc/hosts", KES_O_RDONLY, 3, "curl", 300));
+    const auto& v = e->view;
+    EXPECT_TRUE(s.on("user.uid = 1000 and user.name = alice", v));
+    EXPECT_TRUE(s.on("user.homedir = /home/alice and user.shell = /bin/zsh", v));
+    EXPECT_TRUE(s.on("user.loginuid = 1000 and user.loginname = alice", v));
+    EXPECT_TRUE(s.on("group.gid = 1000 and group.name = staff", v));
+    // bash (100) runs as root with loginuid 1000 from boot().
+    auto root = s.apply(openat("/etc/hosts", KES_O_RDONLY, 4, "bash", 100));
+    EXPECT_TRUE(s.on("user.name = root and user.uid = 0", root->view));
+    EXPECT_FALSE(s.on("group.name exists", root->view)); // gid 0 is not in the group table
+}
+
+TEST(evalStateFields, FilesFromTheFdTable) {
+    Chain s;
+    auto e = s.apply(openat("../data.txt", KES_O_RDONLY, 3, "curl", 300));
+    const auto& v = e->view;
+    EXPECT_TRUE(s.on("fd.num = 3 and fd.name = /tmp/data.txt", v));
+    EXPECT_TRUE(s.on("fd.directory = /tmp and fd.filename = data.txt", v));
+    EXPECT_TRUE(s.on("fd.typechar = f and fd.type = file and fd.nameraw = ../data.txt", v));
+    EXPECT_TRUE(s.on("fd.l4proto = \"<NA>\"", v)); // libsinsp's value for a non-IP fd
+    EXPECT_FALSE(s.on("fd.sockfamily exists or fd.sip exists", v));
+    EXPECT_TRUE(s.on("evt.arg.name = /tmp/data.txt", v)); // the resolved form
+
+    // A failed open has no fd: fd.num is -1 and fd.name comes from the path, made absolute.
+    auto bad = s.apply(openat("missing/key", KES_O_RDONLY, -2, "curl", 300));
+    EXPECT_TRUE(s.on("fd.num = -1 and evt.res = ENOENT", bad->view));
+    EXPECT_TRUE(
+        s.on("fd.name = /tmp/work/missing/key and fd.directory = /tmp/work/missing", bad->view));
+    EXPECT_TRUE(s.on("fd.filename = key and fd.typechar = f", bad->view));
+}
+
+TEST(evalStateFields, ResolvedEventArguments) {
+    Chain s;
+    s.feed.openat(300, 300, 5, -100, "/etc/passwd");
+    // close(5): evt.arg.fd is the fd's resolved form, and the fd is still visible to the rules.
+    auto close = std::make_unique<Event>();
+    {
+        event::RecordBuilder b(close->buf, KES_EVT_CLOSE);
+        b.ts_ns(9000).tid(300).pid(300).comm("curl");
+        b.add_int64(0).add_int64(5);
+        b.finish();
+    }
+    close = s.apply(finish(std::move(close)));
+    EXPECT_TRUE(s.on("evt.type = close and evt.arg.fd = \"<f>/etc/passwd\"", close->view));
+    EXPECT_TRUE(s.on("evt.type = close and fd.name = /etc/passwd", close->view));
+
+    auto setuid = std::make_unique<Event>();
+    {
+        event::RecordBuilder b(setuid->buf, KES_EVT_SETUID);
+        b.ts_ns(9100).tid(300).pid(300).comm("curl");
+        b.add_int64(0).add_uint32(65534);
+        b.finish();
+    }
+    setuid = s.apply(finish(std::move(setuid)));
+    EXPECT_TRUE(s.on("evt.type = setuid and evt.arg.uid = nobody", setuid->view));
+    EXPECT_TRUE(s.on("evt.type = setuid and evt.rawarg.uid = 65534", setuid->view));
+}
+
+TEST(evalStateFields, SocketsAndNetworks) {
+    Chain s;
+    s.feed.socket(300, 300, 4, KES_AF_INET, 1 /*SOCK_STREAM*/, 0);
+    auto c = std::make_unique<Event>();
+    {
+        event::RecordBuilder b(c->buf, KES_EVT_CONNECT);
+        b.ts_ns(9000).tid(300).pid(300).comm("curl");
+        b.add_int64(0)
+            .add_socktuple_in(htonl(kLoopback), 47192, htonl(kLoopback), 80)
+            .add_int64(4)
+            .add_sockaddr_in(htonl(kLoopback), 80);
+        b.finish();
+    }
+    c = s.apply(finish(std::move(c)));
+    const auto& v = c->view;
+    EXPECT_TRUE(s.on("fd.net in (\"127.0.0.1/24\")", v));
+    EXPECT_TRUE(s.on("fd.snet in (\"127.0.0.0/8\") and fd.cnet = \"127.0.0.0/8\"", v));
+    EXPECT_FALSE(s.on("fd.snet in (\"10.0.0.0/8\", \"192.168.0.0/16\")", v));
+    EXPECT_TRUE(s.on("fd.sip in (\"127.0.0.1\", \"10.0.0.1\") and fd.sip = 127.0.0.1", v));
+    EXPECT_TRUE(s.on("fd.ip = 127.0.0.1 and fd.port = 80", v));
+    EXPECT_TRUE(
+        s.on("fd.sport = 80 and fd.cport = 47192 and fd.lport = 47192 and fd.rport = 80", v));
+    EXPECT_TRUE(s.on("fd.rip = 127.0.0.1 and fd.lip = 127.0.0.1", v));
+    EXPECT_TRUE(s.on("fd.l4proto = tcp and fd.type = ipv4 and fd.typechar = 4", v));
+    EXPECT_TRUE(s.on("fd.sockfamily = ip and fd.is_server = false and fd.connected = true", v));
+    EXPECT_TRUE(s.on("fd.name = 127.0.0.1:47192->127.0.0.1:80 and fd.num = 4", v));
+}
+
+TEST(evalStateFields, ThreadWalksFromItsMainThread) {
+    Chain s;
+    s.feed.fork(300, 300, 301, "curl", KES_CL_CLONE_THREAD);
+    auto e = s.apply(openat("/etc/hosts", KES_O_RDONLY, 6, "curl", 300));
+    // Re-address the event to the thread (tid 301 of process 300).
+    auto t = std::make_unique<Event>();
+    {
+        event::RecordBuilder b(t->buf, KES_EVT_OPENAT);
+        b.ts_ns(9500).tid(301).pid(300).comm("curl");
+        b.add_int64(7).add_int64(-100).add_string("/etc/hosts").add_uint32(KES_O_RDONLY);
+        b.add_uint32(0).add_uint32(0).add_uint64(1);
+        b.finish();
+    }
+    t = s.apply(finish(std::move(t)));
+    EXPECT_TRUE(s.on("thread.tid = 301 and proc.pid = 300 and proc.aname[1] = sh", t->view));
+    EXPECT_TRUE(s.on("proc.aname = bash and proc.ppid = 200", t->view));
+    EXPECT_TRUE(s.on("fd.name = /etc/hosts and thread.ismain = false", t->view));
+}
+
+} // namespace
+} // namespace kestrel::eval

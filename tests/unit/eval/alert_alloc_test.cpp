@@ -7,6 +7,7 @@
 
 #include "eval/alert.hpp"
 #include "eval_test_util.hpp"
+#include "state_fixture.hpp"
 
 namespace {
 std::atomic<uint64_t> g_allocs{0};
@@ -66,6 +67,61 @@ TEST(evalAlertAlloc, SteadyStateAllocatesNothing) {
     }
     EXPECT_EQ(g_allocs.load() - before, 0U) << line;
     EXPECT_NE(line.find("static_k=v"), std::string::npos) << line;
+}
+
+// The state-backed fields read views into the tables: evaluating and rendering them allocates
+// nothing either (ancestor lists, capability text and joined paths use buffers sized once).
+TEST(evalAlertAlloc, StateFieldsAllocateNothing) {
+    testing::StateFixture s;
+    state::testing::boot(s.feed);
+    s.tables.users().add_user({.uid = 0, .gid = 0, .name = "root", .home = "/root", .shell = ""});
+    s.feed.fork(100, 100, 200, "bash");
+    s.feed.execve({.tid = 200,
+                   .pid = 200,
+                   .ptid = 100,
+                   .exe = "/bin/cat",
+                   .args = {"x"},
+                   .comm = "cat",
+                   .cwd = "/var/tmp",
+                   .env = {"HOME=/root"}});
+    rules::RulesLoader loader;
+    loader.load_content(
+        "- rule: r\n  desc: d\n  condition: evt.type = openat and proc.aname in (bash, sh) and "
+        "proc.aname[2] = systemd and fd.directory = /var/tmp/data and user.name = root and "
+        "thread.cap_effective contains CAP_KILL and proc.env[HOME] = /root and "
+        "evt.arg.name startswith /var\n"
+        "  output: \"Open (file=%fd.name arg=%evt.arg.name a=%proc.aname[1] p=%proc.pcmdline "
+        "caps=%thread.cap_permitted args=%evt.args)\"\n"
+        "  priority: WARNING\n",
+        "t.yaml");
+    ASSERT_TRUE(loader.successful());
+    RulesetOptions ro;
+    ro.state = &s.tables;
+    auto rs = Ruleset::compile(loader.ruleset(), ro);
+    ASSERT_TRUE(rs.ok());
+    auto fmt = OutputFormatter::compile(loader.ruleset(), OutputOptions{});
+    ASSERT_TRUE(fmt.ok());
+    auto e = s.apply(testing::openat("data/file.txt", KES_O_RDONLY, 3, "cat", 200));
+    Alert alert;
+    std::string line;
+    auto run = [&] {
+        line.clear();
+        return rs->evaluate(e->view, [&](const Match& m) {
+            fmt->build_alert(*m.rule.source, m.evt, &s.tables, 1, 1717160711123456789ULL, alert);
+            fmt->append_line(alert, line);
+        });
+    };
+    for (int warm = 0; warm < 3; ++warm) {
+        ASSERT_EQ(run(), 1U) << line;
+    }
+    uint64_t before = g_allocs.load();
+    for (int i = 0; i < 100; ++i) {
+        run();
+    }
+    EXPECT_EQ(g_allocs.load() - before, 0U) << line;
+    EXPECT_NE(line.find("file=/var/tmp/data/file.txt arg=/var/tmp/data/file.txt a=bash"),
+              std::string::npos)
+        << line;
 }
 
 } // namespace

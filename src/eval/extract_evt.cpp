@@ -83,7 +83,8 @@ void extract_raw_param(const event::View& evt, int idx, Slot& slot) {
     }
 }
 
-// The fd a parameter names, rendered as libsinsp's resolved form "<f>/etc/passwd".
+// The fd a parameter names, rendered as libsinsp's resolved form "<f>/etc/passwd",
+// "<4t>10.0.0.1:5->10.0.0.2:80".
 bool render_fd(const EvalContext& ctx, int64_t num, std::string& out) {
     const state::Thread* t = thread_of(ctx);
     const state::Fd* fd = t != nullptr ? ctx.state->find_fd(*t, num) : nullptr;
@@ -92,6 +93,25 @@ bool render_fd(const EvalContext& ctx, int64_t num, std::string& out) {
     }
     out.push_back('<');
     out.push_back(fd->typechar());
+    if (fd->is_ip_socket()) {
+        // libsinsp adds the L4 protocol to IP sockets: "<4t>", "<6u>".
+        switch (fd->l4proto) {
+        case state::L4Proto::kTcp:
+            out.push_back('t');
+            break;
+        case state::L4Proto::kUdp:
+            out.push_back('u');
+            break;
+        case state::L4Proto::kIcmp:
+            out.push_back('i');
+            break;
+        case state::L4Proto::kRaw:
+            out.push_back('r');
+            break;
+        default:
+            break;
+        }
+    }
     out.push_back('>');
     out.append(fd->name);
     return true;

@@ -180,6 +180,7 @@ TEST(evalStateFields, SocketsAndNetworks) {
     EXPECT_TRUE(s.on("fd.l4proto = tcp and fd.type = ipv4 and fd.typechar = 4", v));
     EXPECT_TRUE(s.on("fd.sockfamily = ip and fd.is_server = false and fd.connected = true", v));
     EXPECT_TRUE(s.on("fd.name = 127.0.0.1:47192->127.0.0.1:80 and fd.num = 4", v));
+    EXPECT_TRUE(s.on("evt.arg.fd = \"<4t>127.0.0.1:47192->127.0.0.1:80\"", v));
 }
 
 TEST(evalStateFields, ThreadWalksFromItsMainThread) {

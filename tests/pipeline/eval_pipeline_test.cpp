@@ -12,6 +12,9 @@
 #include "eval/ruleset.hpp"
 #include "event/builder.hpp"
 #include "rules/loader.hpp"
+#include "state/tables.hpp"
+
+#include "../unit/state/state_events.hpp"
 
 namespace kestrel::eval {
 namespace {
@@ -224,6 +227,60 @@ TEST(EvalPipeline, UpstreamFieldsAreSupported) {
         expected.insert(std::string("container.mount.dest[") + mount + "]");
     }
     EXPECT_EQ(all, expected);
+}
+
+// Upstream stable rules over a synthetic process tree fed to real state tables: the rules that
+// walk ancestors and read fds fire, and only those.
+TEST(EvalPipeline, UpstreamRulesOverState) {
+    rules::RulesLoader loader;
+    loader.load_file(std::string(KESTREL_SHARED_DIR) + "/corpus/rules/falco_rules.yaml");
+    ASSERT_TRUE(loader.successful());
+    state::Tables tables;
+    state::testing::Feed feed(tables);
+    state::testing::boot(feed); // init(1) -> bash(100)
+    tables.users().add_user({.uid = 0, .gid = 0, .name = "root", .home = "/root", .shell = ""});
+    RulesetOptions opts;
+    opts.matching = RuleMatching::kAll;
+    opts.state = &tables;
+    auto rs = Ruleset::compile(loader.ruleset(), opts);
+    ASSERT_TRUE(rs.ok());
+    std::vector<std::string> fired;
+    auto run = [&](uint16_t type, int64_t pid, std::string_view comm,
+                   const std::function<void(event::RecordBuilder&)>& params) {
+        std::vector<uint8_t> buf;
+        event::RecordBuilder b(buf, type);
+        b.ts_ns(feed.ts() + 1000).tid(static_cast<uint32_t>(pid)).pid(static_cast<uint32_t>(pid));
+        b.comm(comm);
+        params(b);
+        b.finish();
+        feed.advance(1000);
+        auto v = event::decode(buf, nullptr);
+        ASSERT_TRUE(v.ok());
+        tables.apply(*v);
+        rs->evaluate(*v, [&](const Match& m) { fired.push_back(m.rule.source->name); });
+    };
+    // bash forks and execs cat, which reads /etc/shadow.
+    feed.fork(100, 100, 200, "bash");
+    feed.execve({.tid = 200,
+                 .pid = 200,
+                 .ptid = 100,
+                 .exe = "cat",
+                 .args = {"/etc/shadow"},
+                 .comm = "cat",
+                 .exepath = "/usr/bin/cat",
+                 .cwd = "/root"});
+    run(KES_EVT_OPENAT, 200, "cat", [](event::RecordBuilder& b) {
+        b.add_int64(3).add_int64(-100).add_string("/etc/shadow").add_uint32(KES_O_RDONLY);
+        b.add_uint32(0).add_uint32(0x803).add_uint64(7);
+    });
+    EXPECT_EQ(fired, (std::vector<std::string>{"Read sensitive file untrusted"}));
+    // The same read by a trusted binary (shell_binaries) does not fire.
+    fired.clear();
+    run(KES_EVT_OPENAT, 100, "bash", [](event::RecordBuilder& b) {
+        b.add_int64(4).add_int64(-100).add_string("/etc/shadow").add_uint32(KES_O_RDONLY);
+        b.add_uint32(0).add_uint32(0x803).add_uint64(7);
+    });
+    EXPECT_TRUE(fired.empty()) << fired.front();
 }
 
 } // namespace

@@ -2,7 +2,7 @@
 // open flag names, fds and ids resolved through the state tables when known).
 
 #include <charconv>
-#include <string.h> // strerrorname_np
+#include <cstring> // strerrorname_np (a GNU extension of string.h)
 
 #include "eval/extract_internal.hpp"
 #include "eval/path.hpp"
@@ -117,9 +117,23 @@ bool render_fd(const EvalContext& ctx, int64_t num, std::string& out) {
     return true;
 }
 
-// A relative path parameter made absolute the way libsinsp resolves it: FSRELPATH against the
-// event's dirfd (AT_FDCWD or absent: the cwd), FSPATH against the cwd.
-bool render_path(const EvalContext& ctx, std::string_view path, ParamType type, std::string& out) {
+// The dirfd parameter a relative path parameter is resolved against (libsinsp pairs them per
+// event: openat's name with dirfd, renameat's oldpath with olddirfd ...); -1: the cwd.
+int dirfd_param_of(const event::EventInfo& info, std::string_view path_param) {
+    std::string_view dirfd = "dirfd";
+    if (path_param == "oldpath") {
+        dirfd = "olddirfd";
+    } else if (path_param == "newpath") {
+        dirfd = "newdirfd";
+    } else if (path_param == "linkpath") {
+        dirfd = "linkdirfd";
+    }
+    return event::param_index(info, dirfd);
+}
+
+// A relative path parameter made absolute the way libsinsp resolves it: FSRELPATH against its
+// dirfd (AT_FDCWD or none: the cwd), FSPATH against the cwd.
+bool render_path(const EvalContext& ctx, size_t i, std::string_view path, std::string& out) {
     if (path.empty() || path[0] == '/') {
         return false;
     }
@@ -128,10 +142,11 @@ bool render_path(const EvalContext& ctx, std::string_view path, ParamType type, 
         return false;
     }
     std::string_view base = ctx.state->process(*t)->cwd;
-    const EventParams& p = event_params()[ctx.evt->type()];
-    if (type == ParamType::kFsrelpath && p.dirfd >= 0 &&
-        ctx.evt->has_param(static_cast<size_t>(p.dirfd))) {
-        int64_t dirfd = ctx.evt->param_int64(static_cast<size_t>(p.dirfd));
+    const event::View& evt = *ctx.evt;
+    const auto& prm = evt.info()->params[i];
+    int dirfd_idx = prm.type == ParamType::kFsrelpath ? dirfd_param_of(*evt.info(), prm.name) : -1;
+    if (dirfd_idx >= 0 && evt.has_param(static_cast<size_t>(dirfd_idx))) {
+        int64_t dirfd = evt.param_int64(static_cast<size_t>(dirfd_idx));
         if (dirfd != state::Tables::kAtFdcwd) {
             const state::Fd* dir = ctx.state->find_fd(*t, dirfd);
             if (dir == nullptr) {
@@ -156,7 +171,7 @@ bool render_param(const EvalContext& ctx, size_t i, std::string& out, std::strin
     case ParamType::kFspath:
     case ParamType::kFsrelpath: {
         auto path = evt.param_string(i);
-        if (ctx.state != nullptr && render_path(ctx, path, prm.type, out)) {
+        if (ctx.state != nullptr && render_path(ctx, i, path, out)) {
             return true;
         }
         *direct = path;
@@ -350,7 +365,7 @@ void extract_evt_field(const Extractor& ex, const EvalContext& ctx, Slot& slot) 
     case FieldKind::kEvtRawarg: {
         int idx = ex.index;
         if (idx < 0) {
-            idx = ex.param_by_event[evt.type()];
+            idx = ex.param_by_event[evt.type()]; // NOLINT(bugprone-signed-char-misuse): -1 = none
         }
         if (idx < 0 || !evt.has_param(static_cast<size_t>(idx))) {
             break;

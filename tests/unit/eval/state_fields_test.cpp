@@ -152,6 +152,20 @@ TEST(evalStateFields, ResolvedEventArguments) {
     setuid = s.apply(finish(std::move(setuid)));
     EXPECT_TRUE(s.on("evt.type = setuid and evt.arg.uid = nobody", setuid->view));
     EXPECT_TRUE(s.on("evt.type = setuid and evt.rawarg.uid = 65534", setuid->view));
+
+    // renameat: oldpath resolves against olddirfd (an open directory), newpath against the cwd.
+    s.feed.openat(300, 300, 7, -100, "/srv/data", KES_O_RDONLY | KES_O_DIRECTORY);
+    auto rename = std::make_unique<Event>();
+    {
+        event::RecordBuilder b(rename->buf, KES_EVT_RENAMEAT);
+        b.ts_ns(9200).tid(300).pid(300).comm("curl");
+        b.add_int64(0).add_int64(7).add_string("a/../b.txt").add_int64(-100).add_string("c.txt");
+        b.finish();
+    }
+    rename = s.apply(finish(std::move(rename)));
+    EXPECT_TRUE(s.on("evt.arg.oldpath = /srv/data/b.txt and evt.arg.newpath = /tmp/work/c.txt",
+                     rename->view));
+    EXPECT_TRUE(s.on("evt.rawarg.oldpath = a/../b.txt", rename->view));
 }
 
 TEST(evalStateFields, SocketsAndNetworks) {

@@ -211,6 +211,10 @@ void extract_container(const Extractor& ex, const state::Tables& tables, const s
     }
 }
 
+// libsinsp's get_user()/get_group()/get_loginuser() fallback for an id missing from the tables:
+// root's name (and /root as home) for id 0, "<NA>" (a value, not an absent field) otherwise.
+constexpr std::string_view kNa = "<NA>";
+
 void extract_user_group(const Extractor& ex, const state::Tables& tables, const state::Thread& t,
                         Slot& slot) {
     switch (ex.kind) {
@@ -223,33 +227,34 @@ void extract_user_group(const Extractor& ex, const state::Tables& tables, const 
     case FieldKind::kGroupGid:
         set_one(slot, Value::of_uint(t.gid));
         return;
-    case FieldKind::kGroupName:
-        if (const state::Group* g = tables.find_group(t.gid); g != nullptr) {
-            set_string(slot, g->name);
-        }
+    case FieldKind::kGroupName: {
+        const state::Group* g = tables.find_group(t.gid);
+        set_string(slot, g != nullptr ? std::string_view(g->name)
+                         : t.gid == 0 ? std::string_view("root")
+                                      : kNa);
         return;
+    }
     case FieldKind::kUserLoginname: {
-        if (t.loginuid == UINT32_MAX) {
-            return;
-        }
-        if (const state::User* u = tables.find_user(t.loginuid); u != nullptr) {
-            set_string(slot, u->name);
-        }
+        const state::User* u = tables.find_user(t.loginuid);
+        set_string(slot, u != nullptr      ? std::string_view(u->name)
+                         : t.loginuid == 0 ? std::string_view("root")
+                                           : kNa);
         return;
     }
     default:
         break;
     }
     const state::User* u = tables.find_user(t.uid);
-    if (u == nullptr) {
-        return;
-    }
     if (ex.kind == FieldKind::kUserName) {
-        set_string(slot, u->name);
+        set_string(slot, u != nullptr ? std::string_view(u->name)
+                         : t.uid == 0 ? std::string_view("root")
+                                      : kNa);
     } else if (ex.kind == FieldKind::kUserHomedir) {
-        set_string(slot, u->home);
+        set_string(slot, u != nullptr ? std::string_view(u->home)
+                         : t.uid == 0 ? std::string_view("/root")
+                                      : kNa);
     } else if (ex.kind == FieldKind::kUserShell) {
-        set_string(slot, u->shell);
+        set_string(slot, u != nullptr ? std::string_view(u->shell) : kNa);
     }
 }
 

@@ -105,7 +105,22 @@ TEST(evalStateFields, UsersAndGroups) {
     // bash (100) runs as root with loginuid 1000 from boot().
     auto root = s.apply(openat("/etc/hosts", KES_O_RDONLY, 4, "bash", 100));
     EXPECT_TRUE(s.on("user.name = root and user.uid = 0", root->view));
-    EXPECT_FALSE(s.on("group.name exists", root->view)); // gid 0 is not in the group table
+    // Ids missing from the tables read as libsinsp's fallback: root for 0, "<NA>" otherwise.
+    EXPECT_TRUE(s.on("group.name = root", root->view)); // gid 0 is not in the group table
+    s.feed.fork(100, 100, 400, "bash");
+    s.feed.execve({.tid = 400,
+                   .pid = 400,
+                   .ptid = 100,
+                   .exe = "id",
+                   .comm = "id",
+                   .uid = 4242,
+                   .gid = 4242,
+                   .loginuid = UINT32_MAX});
+    auto unknown = s.apply(openat("/etc/hosts", KES_O_RDONLY, 3, "id", 400));
+    EXPECT_TRUE(s.on("user.name = \"<NA>\" and user.homedir = \"<NA>\" and group.name = \"<NA>\"",
+                     unknown->view));
+    EXPECT_TRUE(s.on("user.loginuid = -1 and user.loginname = \"<NA>\" and user.name != root",
+                     unknown->view));
 }
 
 TEST(evalStateFields, FilesFromTheFdTable) {

@@ -52,7 +52,7 @@ class Tables {
         return thread.process.get();
     }
     [[nodiscard]] const Fd* find_fd(const Thread& thread, int64_t fd) const;
-    // By process id (eval::StateView's key): the fd table of the process whose main thread is
+    // By process id: the fd table of the process whose main thread is
     // `pid` (kept while any thread of the group lives).
     [[nodiscard]] const Fd* find_fd_by_pid(int64_t pid, int64_t fd) const;
     // The thread whose tid is thread.ptid (proc.pname, proc.ppid ...); nullptr when unknown.

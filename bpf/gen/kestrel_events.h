@@ -17,6 +17,7 @@
 #define KES_COMM_LEN 16
 /* struct kes_event_header.flags */
 #define KES_HDR_F_TRUNCATED 0x1 /* a parameter was cut to fit */
+#define KES_HDR_F_ENTER 0x2 /* an enter event (evt.dir '>'), from old captures only */
 /* The largest parameter count of any event. */
 #define KES_MAX_PARAMS 31
 

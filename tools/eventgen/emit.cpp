@@ -223,6 +223,7 @@ std::string emit_c_header(const Schema& schema) {
     o += "#define KES_COMM_LEN 16\n";
     o += "/* struct kes_event_header.flags */\n";
     o += "#define KES_HDR_F_TRUNCATED 0x1 /* a parameter was cut to fit */\n";
+    o += "#define KES_HDR_F_ENTER 0x2 /* an enter event (evt.dir '>'), from old captures only */\n";
     o += "/* The largest parameter count of any event. */\n";
     o += "#define KES_MAX_PARAMS " + std::to_string(schema.max_params) + "\n\n";
 
@@ -574,7 +575,8 @@ std::string emit_docs(const Schema& schema) {
          "    __u16 type;                // event id (table above)\n"
          "    __u16 nparams;             // the event's parameter count\n"
          "    __u16 cpu;                 // CPU that produced the record\n"
-         "    __u16 flags;               // KES_HDR_F_TRUNCATED: a parameter was cut\n"
+         "    __u16 flags;               // KES_HDR_F_TRUNCATED: a parameter was cut;\n"
+         "                               // KES_HDR_F_ENTER: an enter event (old captures)\n"
          "    __u32 reserved;\n"
          "    char comm[16];             // task comm, NUL-padded\n"
          "};\n"

@@ -129,6 +129,25 @@ bool is_clone(uint16_t id) {
     return id == KES_EVT_CLONE || id == KES_EVT_CLONE3 || id == KES_EVT_FORK || id == KES_EVT_VFORK;
 }
 
+// The enter events that current Falco still hands to its rules when it replays a capture. libs'
+// savefile converter (userspace/libscap/engine/savefile/converter/table.cpp) stores most enter
+// events for their exit and drops them (C_ACTION_STORE), but lets these through: open, creat,
+// openat (current layout, PPME 306), openat2 and execveat are C_ACTION_PASS; connect and execve
+// (every old layout is first converted to the current one) are C_ACTION_STORE_AND_PASS. The old
+// openat enter (PPME 102, EF_OLD_VERSION) is only stored.
+bool falco_delivers_enter(uint16_t code) {
+    const PpmEventInfo* info = ppm_event(code);
+    if (info == nullptr) {
+        return false;
+    }
+    const std::string_view n = info->name;
+    if (n == "openat") {
+        return (info->flags & kEfOldVersion) == 0;
+    }
+    return n == "open" || n == "creat" || n == "openat2" || n == "execveat" || n == "execve" ||
+           n == "connect";
+}
+
 } // namespace
 
 const ForeignParam* ScapReader::find_param(std::string_view name) const {
@@ -265,7 +284,15 @@ base::Result<bool> ScapReader::handle_event(ScapRecord* out) {
     }
     if (info->is_enter() && !ppm_standalone(ev.type)) {
         store_enter(ev.tid, ev.type);
-        return false;
+        const event::EventInfo* kinfo = kestrel_[ev.type];
+        if (!deliver_enters_ || kinfo == nullptr || !falco_delivers_enter(ev.type)) {
+            return false;
+        }
+        // Current Falco still evaluates these enter events of old captures (evt.dir '>'): a record
+        // of the same type, flagged, with the enter's own parameters (params_ still holds them).
+        build_record(ev, *kinfo, out, KES_HDR_F_ENTER);
+        ++stats_.enters_delivered;
+        return true;
     }
     if (!info->is_enter()) {
         merge_enter(ev.tid, *info);
@@ -372,12 +399,12 @@ void ScapReader::update_threads(const ParsedEvent& ev, const event::EventInfo& i
     }
 }
 
-void ScapReader::build_record(const ParsedEvent& ev, const event::EventInfo& info,
-                              ScapRecord* out) {
+void ScapReader::build_record(const ParsedEvent& ev, const event::EventInfo& info, ScapRecord* out,
+                              uint16_t flags) {
     out->kind = ScapRecord::Kind::kEvent;
     out->bytes.clear();
     event::RecordBuilder b(out->bytes, info.id);
-    b.ts_ns(ev.ts).tid(static_cast<uint32_t>(ev.tid)).cpu(ev.cpu);
+    b.ts_ns(ev.ts).tid(static_cast<uint32_t>(ev.tid)).cpu(ev.cpu).flags(flags);
     if (auto it = threads_.find(ev.tid); it != threads_.end()) {
         b.pid(it->second.pid).comm(std::string_view(it->second.comm.data()));
     }

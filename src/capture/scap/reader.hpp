@@ -115,7 +115,9 @@ struct ScapRecord {
     // kEvent/kForeign: the event block carried SCAP_DF_STATE_ONLY (EVF blocks): the writer kept it
     // for state tracking only, not for rule matching.
     bool state_only = false;
-    // kEvent: one Kestrel record (decode with event::decode). Reused: capacity is kept.
+    // kEvent: one Kestrel record (decode with event::decode). Reused: capacity is kept. A record
+    // whose header flags carry KES_HDR_F_ENTER is an old capture's enter event (evt.dir '>'),
+    // delivered for rule matching only: it must not change state.
     std::vector<uint8_t> bytes;
     ForeignEvent foreign;    // kForeign
     MetadataUpdate metadata; // kMetadata
@@ -138,6 +140,8 @@ struct ReaderStats {
     uint64_t enters_stored = 0;        // enter events kept for merging
     uint64_t enters_merged = 0;        // ... whose exit came and took their parameters
     uint64_t enters_orphan = 0;        // ... replaced, or left at end of file, without their exit
+    uint64_t enters_delivered = 0;     // ... also delivered as records flagged KES_HDR_F_ENTER
+                                       // (the enter events current Falco evaluates; see README)
     uint64_t dropped_unused = 0;       // "NA" placeholder codes
     uint64_t dropped_unknown_type = 0; // codes beyond the table (newer producer) or v1 events
                                        // whose parameter count could not be worked out
@@ -172,6 +176,10 @@ class ScapReader {
     [[nodiscard]] const std::vector<GroupEntry>& groups() const { return groups_; }
     [[nodiscard]] const std::vector<InterfaceEntry>& interfaces() const { return interfaces_; }
     [[nodiscard]] const ReaderStats& stats() const { return stats_; }
+    // Whether the enter events that Falco's converter passes on (open, creat, openat, openat2,
+    // execve, execveat, connect) are also delivered, flagged KES_HDR_F_ENTER (default: yes, as
+    // falcosecurity/testing expects; libs >= 0.22 hides them from rules again: see README).
+    void set_deliver_enters(bool on) { deliver_enters_ = on; }
 
   private:
     struct StoredEnter {
@@ -209,7 +217,9 @@ class ScapReader {
     base::Status parse_event(ParsedEvent* ev);
     void merge_enter(uint64_t tid, const PpmEventInfo& exit_info);
     void store_enter(uint64_t tid, uint16_t type);
-    void build_record(const ParsedEvent& ev, const event::EventInfo& info, ScapRecord* out);
+    // flags: KES_HDR_F_ENTER for a delivered enter event (its parameters are in params_).
+    void build_record(const ParsedEvent& ev, const event::EventInfo& info, ScapRecord* out,
+                      uint16_t flags = 0);
     void build_foreign(const ParsedEvent& ev, const PpmEventInfo& info, ScapRecord* out);
     void update_threads(const ParsedEvent& ev, const event::EventInfo& info);
     void seed_thread(const ProcessEntry& p);
@@ -233,6 +243,7 @@ class ScapReader {
     bool pending_block_ = false; // body_ holds the first event block, read by open()
     bool events_started_ = false;
     bool at_end_ = false;
+    bool deliver_enters_ = true;
 
     std::vector<ForeignParam> params_; // the current event's parameters (merged)
     std::unordered_map<uint64_t, StoredEnter> enters_;

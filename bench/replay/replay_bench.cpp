@@ -8,7 +8,7 @@
 //   1. reader only (baseline): every scap event parsed, merged and converted;
 //   2. reader + state + rules: the replay loop, alerts rendered into a string that is dropped;
 //   3. records in memory: the Kestrel records of the whole corpus collected once (about 1,000),
-//      then fed `passes` x 20 times through decode (baseline) and decode + state + rules, to
+//      then fed `passes` x 200 times through decode (baseline) and decode + state + rules, to
 //      show the per-record cost without the reader's gzip and the foreign events.
 // Peak RSS (getrusage ru_maxrss) is printed after each phase; it only grows.
 //
@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
             }
         }
     }
-    const int loops = passes * 20;
+    const int loops = passes * 200;
     Totals decode_only;
     uint64_t sink = 0;
     t0 = std::chrono::steady_clock::now();

@@ -1,5 +1,7 @@
 #include "daemon/config.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 
@@ -73,9 +75,13 @@ class Reader {
     }
 
     base::Status one_of(std::string_view key, std::initializer_list<std::string_view> allowed,
-                        std::string* out) const {
+                        std::string* out, bool ignore_case = false) const {
         std::string value = *out;
         KES_TRY(string(key, &value));
+        if (ignore_case) {
+            std::transform(value.begin(), value.end(), value.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        }
         for (std::string_view candidate : allowed) {
             if (candidate == value) {
                 *out = value;
@@ -208,10 +214,11 @@ base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string
     KES_TRY(read.boolean("log_stderr", &config.log_stderr));
     KES_TRY(read.boolean("log_syslog", &config.log_syslog));
 
+    // Falco compares priority names without regard to case (`-o priority=WARNING` works).
     KES_TRY(read.one_of("priority",
                         {"emergency", "alert", "critical", "error", "warning", "notice",
                          "informational", "info", "debug"},
-                        &config.priority));
+                        &config.priority, /*ignore_case=*/true));
     KES_TRY(read.one_of("rule_matching", {"first", "all"}, &config.rule_matching));
     KES_TRY(read.boolean("json_output", &config.json_output));
     KES_TRY(read.boolean("json_include_output_property", &config.json_include_output_property));

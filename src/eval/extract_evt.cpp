@@ -305,7 +305,8 @@ void extract_evt_field(const Extractor& ex, const EvalContext& ctx, Slot& slot) 
         set_one(slot, Value::of_uint(evt.ts_ns() / 1000000000ULL));
         break;
     case FieldKind::kEvtDir:
-        set_one(slot, Value::of_string("<")); // every Kestrel event is an exit event
+        // Live events are all exits; only old captures deliver enter events (scap README).
+        set_one(slot, Value::of_string((evt.flags() & KES_HDR_F_ENTER) != 0 ? ">" : "<"));
         break;
     case FieldKind::kEvtCpu:
         set_one(slot, Value::of_int(evt.cpu()));

@@ -80,6 +80,11 @@ Tables::Tables(Config config) : config_(config) {
 
 void Tables::apply(const event::View& evt) {
     apply_pending();
+    if ((evt.flags() & KES_HDR_F_ENTER) != 0) {
+        // An old capture's enter event, delivered for the rules only: its exit (which carries
+        // the merged parameters) makes the state change, once.
+        return;
+    }
     switch (evt.type()) {
     case KES_EVT_CLONE:
     case KES_EVT_CLONE3:

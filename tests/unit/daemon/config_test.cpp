@@ -68,6 +68,13 @@ TEST(Config, MalformedValueNamesTheKey) {
     EXPECT_NE(loaded.config.error().message.find("'first'"), std::string::npos);
 }
 
+TEST(Config, PriorityIgnoresCase) {
+    Loaded loaded = read("", {"priority=WARNING"});
+    ASSERT_TRUE(loaded.config.ok()) << loaded.config.error().to_string();
+    EXPECT_EQ(loaded.config->priority, "warning");
+    EXPECT_FALSE(read("", {"priority=LOUD"}).config.ok());
+}
+
 TEST(Config, UnknownKeysWarnWithTheirPath) {
     Loaded loaded = read("json_outptu: true\nengine:\n  modern_ebpf:\n    cpus_per_buffer: 1\n"
                          "plugins: [{name: x, init_config: {anything: 1}}]\n");

@@ -19,6 +19,18 @@ TEST(evalExtract, EvtTypeCategoryDir) {
     EXPECT_TRUE(cond("evt.type = openat and evt.rawtime = 1000", e->view));
 }
 
+TEST(evalExtract, EnterEventsOfOldCapturesHaveDirGreaterThan) {
+    // The scap reader delivers an old capture's enter events flagged KES_HDR_F_ENTER.
+    auto e = std::make_unique<Event>();
+    event::RecordBuilder b(e->buf, KES_EVT_OPENAT);
+    b.ts_ns(1000).tid(100).pid(100).comm("cat").flags(KES_HDR_F_ENTER);
+    b.add_absent().add_int64(-100).add_string("/etc/passwd").add_uint32(KES_O_RDONLY);
+    b.finish();
+    e = finish(std::move(e));
+    EXPECT_TRUE(cond("evt.type = openat and evt.dir = >", e->view));
+    EXPECT_FALSE(cond("evt.type = openat and evt.dir = <", e->view));
+}
+
 TEST(evalExtract, ResultFields) {
     auto ok = openat("/etc/passwd", KES_O_RDONLY, 3);
     auto bad = openat("/nope", KES_O_RDONLY, -2);

@@ -76,6 +76,25 @@ TEST(state_fds, OpenResolvesCwdAndDirfd) {
     EXPECT_EQ(fd_of(t, 100, -2), nullptr);
 }
 
+TEST(state_fds, EnterEventsOfOldCapturesChangeNothing) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    // An old capture's open enter (flagged KES_HDR_F_ENTER) carries no fd: only its exit, with
+    // the merged parameters, may add one.
+    std::vector<uint8_t> buf;
+    event::RecordBuilder b(buf, KES_EVT_OPENAT);
+    b.ts_ns(f.ts() + 1).tid(100).pid(100).comm("bash").flags(KES_HDR_F_ENTER);
+    b.add_int64(3).add_int64(Tables::kAtFdcwd).add_string("/etc/passwd");
+    b.finish();
+    auto view = event::decode(buf, nullptr);
+    ASSERT_TRUE(view.ok());
+    uint64_t added = t.counters().n_added_fds;
+    t.apply(*view);
+    EXPECT_EQ(fd_of(t, 100, 3), nullptr);
+    EXPECT_EQ(t.counters().n_added_fds, added);
+}
+
 TEST(state_fds, ChdirMovesRelativeOpens) {
     Tables t;
     Feed f(t);

@@ -14,22 +14,6 @@
 namespace kestrel::e2e {
 namespace {
 
-struct Outcome {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-// Runs kestrel to completion (these invocations exit by themselves).
-Outcome run_kestrel(const std::vector<std::string>& args) {
-    KestrelProcess process(args);
-    Outcome outcome;
-    outcome.exit_code = process.wait_exit();
-    outcome.out = process.read_stdout();
-    outcome.err = process.read_stderr();
-    return outcome;
-}
-
 std::string write_temp(const std::string& name, const std::string& content) {
     std::string path = "/tmp/kestrel-e2e-" + name;
     std::ofstream(path) << content;

@@ -14,21 +14,6 @@
 namespace kestrel::e2e {
 namespace {
 
-struct Outcome {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-Outcome run_kestrel(const std::vector<std::string>& args) {
-    KestrelProcess process(args);
-    Outcome outcome;
-    outcome.exit_code = process.wait_exit();
-    outcome.out = process.read_stdout();
-    outcome.err = process.read_stderr();
-    return outcome;
-}
-
 // One file set per test process: ctest runs tests in parallel, and one process must not
 // rewrite a file another one's kestrel is reading.
 std::vector<std::string>& temp_files() {

@@ -85,6 +85,15 @@ int KestrelProcess::wait_exit() {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+Outcome run_kestrel(const std::vector<std::string>& args) {
+    KestrelProcess process(args);
+    Outcome outcome;
+    outcome.exit_code = process.wait_exit();
+    outcome.out = process.read_stdout();
+    outcome.err = process.read_stderr();
+    return outcome;
+}
+
 pid_t run_program(const std::vector<std::string>& args) {
     std::vector<std::string> copy = args;
     pid_t pid = fork();

@@ -31,6 +31,16 @@ class KestrelProcess {
     std::string stderr_path_;
 };
 
+// What a kestrel run that exits by itself left behind.
+struct Outcome {
+    int exit_code = -1; // 128+signal when killed
+    std::string out;
+    std::string err;
+};
+
+// Runs kestrel with `args` to completion (commands that exit by themselves: -V, -L, -e ...).
+Outcome run_kestrel(const std::vector<std::string>& args);
+
 // Runs a program to completion and returns its pid (for matching events), or -1.
 pid_t run_program(const std::vector<std::string>& argv);
 

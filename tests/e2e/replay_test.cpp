@@ -48,10 +48,9 @@ struct ReplayRun {
     std::string err;
 };
 
-ReplayRun replay(std::vector<std::string> args) {
-    KestrelProcess kestrel(args);
-    int code = kestrel.wait_exit();
-    return ReplayRun{code, lines_of(kestrel.read_stdout()), kestrel.read_stderr()};
+ReplayRun replay(const std::vector<std::string>& args) {
+    Outcome outcome = run_kestrel(args);
+    return ReplayRun{outcome.exit_code, lines_of(outcome.out), outcome.err};
 }
 
 TEST(Replay, CatWriteOpensAlertInFalcoTextForm) {

@@ -1,4 +1,5 @@
 #include "eval/output_format.hpp"
+#include "eval/base64.hpp"
 
 #include <arpa/inet.h>
 #include <cctype>
@@ -141,31 +142,6 @@ void append_plain(std::string& out, const Value& v, DisplayFormat f) {
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-
-constexpr std::string_view kB64 =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-bool b64_decode(std::string_view in, std::string& out) {
-    out.clear();
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        if (c == '=') {
-            break;
-        }
-        auto pos = kB64.find(c);
-        if (pos == std::string_view::npos) {
-            return false;
-        }
-        acc = (acc << 6) | static_cast<uint32_t>(pos);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-        }
-    }
-    return true;
-}
 
 // libs' field-name grammar: components [A-Za-z_][A-Za-z0-9_]* joined by '.', so a dot that ends
 // a sentence ("%proc.name.") stays text.

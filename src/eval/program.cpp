@@ -1,4 +1,5 @@
 #include "eval/program.hpp"
+#include "eval/base64.hpp"
 
 #include <algorithm>
 #include <fnmatch.h>
@@ -69,31 +70,6 @@ bool glob(std::string_view pattern, std::string_view value, bool icase, std::str
     cstr.append(value);
     cstr.push_back('\0');
     return fnmatch(cstr.data(), cstr.data() + off, icase ? FNM_CASEFOLD : 0) == 0;
-}
-
-constexpr std::string_view kB64 =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-bool b64_decode(std::string_view in, std::string& out) {
-    out.clear();
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        if (c == '=') {
-            break;
-        }
-        auto pos = kB64.find(c);
-        if (pos == std::string_view::npos) {
-            return false;
-        }
-        acc = (acc << 6) | static_cast<uint32_t>(pos);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-        }
-    }
-    return true;
 }
 
 Constant to_constant(const Value& v) {

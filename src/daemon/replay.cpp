@@ -1,7 +1,12 @@
 #include "daemon/replay.hpp"
 
 #include <cstdio>
+#include <cstring>
+#include <iterator>
 #include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "base/log.hpp"
 #include "capture/scap/reader.hpp"
@@ -19,6 +24,79 @@ constexpr size_t kFlushBytes = 64 * 1024;
 void write_out(std::string& out) {
     std::fwrite(out.data(), 1, out.size(), stdout);
     out.clear();
+}
+
+// libsinsp's numeric container types (container_type enum, CT_DOCKER = 0 ...), which old
+// captures' `container` events carry; newer ones may carry the name already.
+std::string_view container_type_name(uint64_t type) {
+    constexpr std::string_view kNames[] = {"docker", "lxc",    "libvirt-lxc", "mesos",
+                                           "rkt",    "custom", "cri",         "containerd",
+                                           "cri-o",  "bpm",    "static",      "podman"};
+    return type < std::size(kNames) ? kNames[type] : std::string_view{};
+}
+
+std::string_view param_text(const capture::scap::ForeignEvent& ev, std::string_view name) {
+    for (const auto& p : ev.params) {
+        if (p.name == name) {
+            std::string_view text(reinterpret_cast<const char*>(p.value.data()), p.value.size());
+            // charbuf values keep their terminating NUL in the file.
+            while (!text.empty() && text.back() == '\0') {
+                text.remove_suffix(1);
+            }
+            return text;
+        }
+    }
+    return {};
+}
+
+// Old captures describe containers with `container` events rather than through a runtime: the
+// JSON form (PPME_CONTAINER_JSON_E / _2_E, libsinsp's parse_container_json_evt) or the older
+// id/type/name/image form. They fill the state's container table so that container.name,
+// container.image and container.privileged read as they did when the capture was taken.
+// Malformed JSON is skipped: the capture still replays, only without that metadata.
+void apply_container_event(const capture::scap::ForeignEvent& ev, state::Tables& tables) {
+    state::Container info;
+    if (std::string_view json = param_text(ev, "json"); !json.empty()) {
+        auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+        if (doc.is_discarded() || !doc.is_object()) {
+            return;
+        }
+        auto it = doc.find("container");
+        if (it == doc.end() || !it->is_object()) {
+            return;
+        }
+        const nlohmann::json& c = *it;
+        auto text = [&c](const char* key) -> std::string {
+            auto f = c.find(key);
+            return f != c.end() && f->is_string() ? f->get<std::string>() : std::string{};
+        };
+        info.id = text("id");
+        info.full_id = text("full_id");
+        info.name = text("name");
+        info.image = text("image");
+        if (auto f = c.find("type"); f != c.end()) {
+            if (f->is_number_unsigned()) {
+                info.type = container_type_name(f->get<uint64_t>());
+            } else if (f->is_string()) {
+                info.type = f->get<std::string>();
+            }
+        }
+        if (auto f = c.find("privileged"); f != c.end() && f->is_boolean()) {
+            info.privileged = f->get<bool>();
+        }
+    } else {
+        info.id = param_text(ev, "id");
+        info.name = param_text(ev, "name");
+        info.image = param_text(ev, "image");
+        for (const auto& p : ev.params) {
+            if (p.name == "type" && p.value.size() == 4) {
+                uint32_t type = 0;
+                std::memcpy(&type, p.value.data(), sizeof(type));
+                info.type = container_type_name(type);
+            }
+        }
+    }
+    tables.upsert_container(info, ev.ts_ns);
 }
 
 } // namespace
@@ -54,6 +132,11 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
         }
         if (!*more) {
             break;
+        }
+        if (record.kind == capture::scap::ScapRecord::Kind::kForeign &&
+            record.foreign.name == "container") {
+            apply_container_event(record.foreign, tables);
+            continue;
         }
         if (record.kind != capture::scap::ScapRecord::Kind::kEvent) {
             continue;

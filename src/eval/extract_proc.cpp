@@ -206,6 +206,13 @@ void extract_container(const Extractor& ex, const state::Tables& tables, const s
             }
         }
         break;
+    case FieldKind::kContainerPrivileged:
+        // Absent until known (the host entry never knows): a rule `container.privileged=false`
+        // must not match a container nobody described.
+        if (c != nullptr && c->privileged.has_value()) {
+            set_bool(slot, *c->privileged);
+        }
+        break;
     default:
         break;
     }
@@ -504,6 +511,7 @@ void extract_proc_field(const Extractor& ex, const EvalContext& ctx, Slot& slot)
     case FieldKind::kContainerImage:
     case FieldKind::kContainerImageRepository:
     case FieldKind::kContainerImageTag:
+    case FieldKind::kContainerPrivileged:
         extract_container(ex, tables, proc, slot);
         return;
     default:

@@ -218,6 +218,7 @@ constexpr NamedKind kKinds[] = {
     {"container.image", FieldKind::kContainerImage, FieldGroup::kProc},
     {"container.image.repository", FieldKind::kContainerImageRepository, FieldGroup::kProc},
     {"container.image.tag", FieldKind::kContainerImageTag, FieldGroup::kProc},
+    {"container.privileged", FieldKind::kContainerPrivileged, FieldGroup::kProc},
     {"fd.num", FieldKind::kFdNum, FieldGroup::kFd},
     {"fd.name", FieldKind::kFdName, FieldGroup::kFd},
     {"fd.nameraw", FieldKind::kFdNameraw, FieldGroup::kFd},

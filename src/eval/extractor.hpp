@@ -123,6 +123,7 @@ enum class FieldKind : uint8_t {
     kContainerImage,
     kContainerImageRepository,
     kContainerImageTag,
+    kContainerPrivileged,
     // fd.*
     kFdNum,
     kFdName,

@@ -195,6 +195,37 @@ Container& ContainerTable::add(const ContainerMatch& match, uint64_t ts) {
     return table_.emplace(c.id, std::move(c)).first->second;
 }
 
+Container& ContainerTable::upsert(const Container& info, uint64_t ts) {
+    std::string_view id = short_container_id(info.id);
+    auto it = table_.find(std::string(id));
+    if (it == table_.end()) {
+        Container c;
+        c.id = std::string(id);
+        c.first_seen_ts = ts;
+        it = table_.emplace(c.id, std::move(c)).first;
+    }
+    Container& c = it->second;
+    if (c.full_id.empty() || info.id.size() > c.full_id.size()) {
+        c.full_id = info.id;
+    }
+    if (!info.full_id.empty()) {
+        c.full_id = info.full_id;
+    }
+    if (!info.type.empty()) {
+        c.type = info.type;
+    }
+    if (!info.name.empty()) {
+        c.name = info.name;
+    }
+    if (!info.image.empty()) {
+        c.image = info.image;
+    }
+    if (info.privileged.has_value()) {
+        c.privileged = info.privileged;
+    }
+    return c;
+}
+
 const Container* ContainerTable::find(std::string_view id) const {
     if (id == "host") {
         return &host_container();

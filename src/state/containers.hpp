@@ -38,6 +38,11 @@ class ContainerTable {
     // The entry for `match` (created on first sight); its id is the short id.
     Container& add(const ContainerMatch& match, uint64_t ts);
     [[nodiscard]] const Container* find(std::string_view id) const;
+    // Container metadata from a runtime or an old capture's `container` event: creates the entry
+    // for `info.id` (shortened like add()) or fills the known fields of the existing one; empty
+    // strings and an unknown `privileged` keep what the entry had. The process count and first
+    // sight stay the table's. Callers skip "host": find() answers it from host_container().
+    Container& upsert(const Container& info, uint64_t ts);
     // A process joined or left container `id` ("host" is not tracked).
     void ref(std::string_view id);
     void unref(std::string_view id);

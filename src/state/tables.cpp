@@ -186,6 +186,14 @@ const Thread* Tables::session_leader(const Thread& thread) const {
     return find_thread(thread.process->sid);
 }
 
+void Tables::upsert_container(const Container& info, uint64_t ts) {
+    if (info.id.empty() || info.id == "host") {
+        return;
+    }
+    containers_.upsert(info, ts);
+    counters_.n_containers = containers_.size();
+}
+
 const Container* Tables::container_of(const Thread& thread) const {
     if (!thread.process) {
         return nullptr;

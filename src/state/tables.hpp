@@ -86,6 +86,9 @@ class Tables {
     UserTable& users() { return users_; }
     [[nodiscard]] const UserTable& users() const { return users_; }
     [[nodiscard]] const ContainerTable& containers() const { return containers_; }
+    // Container metadata from outside the event stream (an old capture's `container` JSON event,
+    // a runtime client): see ContainerTable::upsert. Off the hot path; ignores "host" and "".
+    void upsert_container(const Container& info, uint64_t ts);
 
     // ---- Loading (initial state, replay) -----------------------------------------------------
     // Adds or replaces threads from plain records (/proc scan, BPF task iterator, capture file).

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -210,6 +211,9 @@ struct Container {
     std::string full_id;
     std::string name;
     std::string image;
+    // Unknown until a runtime (or an old capture's `container` JSON event) says:
+    // container.privileged is then absent rather than false, as in Falco.
+    std::optional<bool> privileged;
     uint64_t first_seen_ts = 0;
     int64_t processes = 0; // processes in the table that belong to it
 };

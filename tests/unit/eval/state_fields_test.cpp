@@ -92,6 +92,43 @@ TEST(evalStateFields, ProcessAndAncestors) {
                      v));
     EXPECT_FALSE(s.on("thread.cap_effective contains CAP_SYS_ADMIN", v));
     EXPECT_TRUE(s.on("container.id = host and container.name = host", v));
+    // The host never says whether it is privileged: absent, so neither value matches.
+    EXPECT_FALSE(s.on("container.privileged exists", v));
+    EXPECT_FALSE(s.on("container.privileged = false", v));
+}
+
+// container.* from metadata upserted into the table (an old capture's `container` event):
+// name, image, repository/tag and privileged read from it; privileged is absent until known.
+TEST(evalStateFields, ContainerMetadata) {
+    Chain s;
+    const std::string full = "9dbcbd0c435f1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0";
+    std::string cg = "cpu=/docker/" + full;
+    cg.push_back('\0');
+    s.feed.fork(100, 100, 400, "bash");
+    s.feed.execve(
+        {.tid = 400, .pid = 400, .ptid = 100, .exe = "nginx", .comm = "nginx", .cgroups = cg});
+    auto e = s.apply(openat("/etc/passwd", KES_O_RDONLY, 3, "nginx", 400));
+    const auto& v = e->view;
+    EXPECT_TRUE(s.on("container.id = 9dbcbd0c435f and container.type = docker", v));
+    EXPECT_FALSE(s.on("container.privileged exists", v));
+    EXPECT_FALSE(s.on("container.image exists", v));
+
+    state::Container info;
+    info.id = "9dbcbd0c435f";
+    info.name = "web";
+    info.image = "registry:5000/library/nginx:latest";
+    info.privileged = true;
+    s.tables.upsert_container(info, 1);
+    EXPECT_TRUE(s.on("container.privileged = true", v));
+    EXPECT_FALSE(s.on("container.privileged = false", v));
+    EXPECT_TRUE(
+        s.on("container.name = web and container.image = registry:5000/library/nginx:latest", v));
+    EXPECT_TRUE(s.on("container.image.repository = registry:5000/library/nginx", v));
+    EXPECT_TRUE(s.on("container.image.tag = latest", v));
+
+    info.privileged = false;
+    s.tables.upsert_container(info, 2);
+    EXPECT_TRUE(s.on("container.privileged = false", v));
 }
 
 TEST(evalStateFields, UsersAndGroups) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "state/containers.hpp"
@@ -123,6 +124,64 @@ TEST(state_containers, ExecIntoContainerAndTable) {
     f.tick(100, 100);
     EXPECT_EQ(t.counters().n_containers, 0u);
     EXPECT_EQ(t.find_container(sample_id.substr(0, 12)), nullptr);
+}
+
+// An old capture's `container` event (or a runtime) describes a container: the entry is created
+// under the short id, later descriptions fill what they know and keep the rest, and a process
+// that execs into it finds the metadata.
+TEST(state_containers, UpsertFillsAndKeeps) {
+    Tables t;
+    Container info;
+    info.id = sample_id;
+    info.type = "docker";
+    info.name = "web";
+    info.image = "incomplete";
+    t.upsert_container(info, 5);
+    const Container* c = t.find_container(sample_id.substr(0, 12));
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->full_id, sample_id);
+    EXPECT_EQ(c->image, "incomplete");
+    EXPECT_FALSE(c->privileged.has_value());
+    EXPECT_EQ(c->first_seen_ts, 5u);
+    EXPECT_EQ(t.counters().n_containers, 1u);
+
+    Container later;
+    later.id = sample_id.substr(0, 12);
+    later.image = "nginx:latest";
+    later.privileged = true;
+    t.upsert_container(later, 9);
+    c = t.find_container(sample_id.substr(0, 12));
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->full_id, sample_id); // a short id does not replace the full one
+    EXPECT_EQ(c->name, "web");
+    EXPECT_EQ(c->type, "docker");
+    EXPECT_EQ(c->image, "nginx:latest");
+    EXPECT_EQ(c->privileged, std::optional<bool>(true));
+    EXPECT_EQ(c->first_seen_ts, 5u);
+
+    later.privileged = false;
+    t.upsert_container(later, 10);
+    EXPECT_EQ(t.find_container(later.id)->privileged, std::optional<bool>(false));
+
+    // "host" and empty ids are not stored.
+    Container host;
+    host.id = "host";
+    host.privileged = true;
+    t.upsert_container(host, 11);
+    t.upsert_container(Container{}, 11);
+    EXPECT_EQ(t.counters().n_containers, 1u);
+    EXPECT_FALSE(t.find_container("host")->privileged.has_value());
+
+    testing::Feed f(t);
+    testing::boot(f);
+    f.fork(100, 100, 200, "runc");
+    std::string cg = "cpu=/system.slice/docker-" + sample_id + ".scope";
+    cg.push_back('\0');
+    f.execve({.tid = 200, .pid = 200, .ptid = 100, .exe = "nginx", .comm = "nginx", .cgroups = cg});
+    c = t.container_of(*t.find_thread(200));
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->name, "web");
+    EXPECT_EQ(c->processes, 1);
 }
 
 } // namespace

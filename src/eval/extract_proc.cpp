@@ -278,6 +278,14 @@ void extract_proc_field(const Extractor& ex, const EvalContext& ctx, Slot& slot)
     const event::View& evt = *ctx.evt;
     switch (ex.kind) {
     case FieldKind::kProcPid:
+        // Capture readers give pid 0 for a thread they never saw created; the state table then
+        // knows better (such a thread leads its own group, as in libsinsp).
+        if (evt.pid() == 0) {
+            if (const state::Thread* t = thread_of(ctx); t != nullptr) {
+                set_one(slot, Value::of_int(t->pid));
+                return;
+            }
+        }
         set_one(slot, Value::of_int(evt.pid()));
         return;
     case FieldKind::kThreadTid:

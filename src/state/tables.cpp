@@ -356,7 +356,10 @@ Thread* Tables::event_thread(const event::View& evt) {
                          : lookup(tid);
     if (thread == nullptr) {
         ++counters_.n_missing_thread;
-        int64_t pid = evt.pid();
+        // A capture reader gives pid 0 for a thread it never saw created: libsinsp then makes the
+        // thread its own group leader (pid = tid), rather than grouping every such thread under
+        // a placeholder "process 0".
+        int64_t pid = evt.pid() > 0 ? evt.pid() : tid;
         std::shared_ptr<Process> process;
         if (pid != tid) {
             process = group_process(pid, evt.comm());

@@ -119,13 +119,15 @@ TEST(ReplayContainers, CurlGoogleIpv6ConnectTuple) {
 }
 
 // single_ipv6_conn.scap: client tid 25888 connects, server tid 25886 accepts; both ends name the
-// same tuple. (thread.tid, not proc.pid: see the report on proc.pid for these threads.)
+// same tuple. Neither thread is in the capture's process list nor created by a recorded clone:
+// both come from event headers without a pid, and lead their own process (pid = tid).
 TEST(ReplayContainers, SingleIpv6ConnectAndAccept) {
-    ReplayOutcome run = replay_json("libs/single_ipv6_conn.scap",
-                                    rule("evt.type in (connect, accept, accept4) and evt.dir=< and "
-                                         "fd.sport exists",
-                                         "%evt.type %thread.tid %fd.name %fd.sip %fd.sport"),
-                                    "single");
+    ReplayOutcome run =
+        replay_json("libs/single_ipv6_conn.scap",
+                    rule("evt.type in (connect, accept, accept4) and evt.dir=< and "
+                         "fd.sport exists",
+                         "%evt.type %thread.tid %proc.pid %fd.name %fd.sip %fd.sport"),
+                    "single");
     ASSERT_EQ(run.exit_code, 0);
     ASSERT_EQ(run.alerts.size(), 2u) << run.out;
     bool saw_connect = false;
@@ -138,9 +140,11 @@ TEST(ReplayContainers, SingleIpv6ConnectAndAccept) {
         if (f["evt.type"] == "connect") {
             saw_connect = true;
             EXPECT_EQ(f["thread.tid"], 25888);
+            EXPECT_EQ(f["proc.pid"], 25888);
         } else {
             saw_accept = true;
             EXPECT_EQ(f["thread.tid"], 25886);
+            EXPECT_EQ(f["proc.pid"], 25886);
         }
     }
     EXPECT_TRUE(saw_connect);

@@ -337,6 +337,24 @@ TEST(state_threads, UnknownThreadIsCreatedFromHeader) {
     EXPECT_NE(t.find_fd(*th, 3), nullptr);
 }
 
+// Capture readers give pid 0 for a thread they never saw created (single_ipv6_conn.scap's client
+// and server): each becomes its own process, as in libsinsp, not a thread of "process 0".
+TEST(state_threads, UnknownThreadWithoutPidLeadsItsOwnGroup) {
+    Tables t;
+    Feed f(t);
+    f.openat(25886, 0, 3, Tables::kAtFdcwd, "/a");
+    f.openat(25888, 0, 3, Tables::kAtFdcwd, "/b");
+    const Thread* server = t.find_thread(25886);
+    const Thread* client = t.find_thread(25888);
+    ASSERT_NE(server, nullptr);
+    ASSERT_NE(client, nullptr);
+    EXPECT_EQ(server->pid, 25886);
+    EXPECT_EQ(client->pid, 25888);
+    EXPECT_NE(t.process(*server), t.process(*client));
+    EXPECT_EQ(t.find_thread(0), nullptr);
+    EXPECT_EQ(t.thread_count(), 2u);
+}
+
 TEST(state_threads, UnknownGroupGetsOnePlaceholderMain) {
     Tables t;
     Feed f(t);

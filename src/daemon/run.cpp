@@ -37,7 +37,9 @@ int run_live(const Config& config, const RunOptions& options) {
 #ifdef KESTREL_HAVE_CAPTURE
     if (!options.dump) {
         // Until the rules engine lands, the live job is the event stream itself.
-        KES_LOG_INFO("no rules engine yet: printing the live event stream (--dump)");
+        // Live rule evaluation is the next step (the rules engine already serves replay).
+        KES_LOG_INFO("live rule evaluation is not wired yet: printing the live event stream "
+                     "(--dump)");
     }
     capture::LiveOptions live;
     live.cpus_for_each_buffer = config.engine.cpus_for_each_buffer;

@@ -36,7 +36,6 @@ void install_stop_handlers(unsigned duration_seconds) {
 int run_live(const Config& config, const RunOptions& options) {
 #ifdef KESTREL_HAVE_CAPTURE
     if (!options.dump) {
-        // Until the rules engine lands, the live job is the event stream itself.
         // Live rule evaluation is the next step (the rules engine already serves replay).
         KES_LOG_INFO("live rule evaluation is not wired yet: printing the live event stream "
                      "(--dump)");

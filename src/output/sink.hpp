@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "eval/alert.hpp"
+#include "output/histogram.hpp"
 
 namespace kestrel::output {
 
@@ -44,6 +45,15 @@ class Sink {
     virtual void reopen() {}
 
     [[nodiscard]] SinkCounters& counters() { return counters_; }
+    [[nodiscard]] const SinkCounters& counters() const { return counters_; }
+
+    // Event time (Alert::wall_ns) → the moment deliver() returned, recorded by the worker for
+    // every alert handed to the sink (metrics: the syscall→delivery latency).
+    [[nodiscard]] LatencyHistogram& latency() { return latency_; }
+    [[nodiscard]] const LatencyHistogram& latency() const { return latency_; }
+    // Queue entry (the hot path's commit) → the moment deliver() returned: Kestrel's own share.
+    [[nodiscard]] LatencyHistogram& queue_latency() { return queue_latency_; }
+    [[nodiscard]] const LatencyHistogram& queue_latency() const { return queue_latency_; }
 
     // Set by the worker when shutdown's drain budget is over.
     void request_stop() { stop_.store(true, std::memory_order_relaxed); }
@@ -51,6 +61,8 @@ class Sink {
 
   private:
     SinkCounters counters_;
+    LatencyHistogram latency_;
+    LatencyHistogram queue_latency_;
     std::atomic<bool> stop_{false};
 };
 

@@ -11,20 +11,13 @@
 #include "base/log.hpp"
 #include "capture/scap/reader.hpp"
 #include "daemon/capture_state.hpp"
+#include "daemon/event_pipeline.hpp"
 #include "daemon/rules_engine.hpp"
 #include "event/view.hpp"
 #include "state/tables.hpp"
 
 namespace kestrel::daemon {
 namespace {
-
-// Alerts are written in batches unless -U asks for every alert to leave at once.
-constexpr size_t kFlushBytes = 64 * 1024;
-
-void write_out(std::string& out) {
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    out.clear();
-}
 
 // libsinsp's numeric container types (container_type enum, CT_DOCKER = 0 ...), which old
 // captures' `container` events carry; newer ones may carry the name already.
@@ -121,12 +114,11 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
 
     capture::scap::ScapRecord record;
     event::DecodeCounters decode_errors;
-    std::string out;
-    uint64_t events = 0;
+    EventPipeline pipeline(**engine, tables, options.unbuffered);
     while (!stop.load(std::memory_order_relaxed)) {
         auto more = (*reader)->next(&record);
         if (!more.ok()) {
-            write_out(out);
+            pipeline.flush();
             KES_LOG_ERROR("cannot replay {}: {}", path, more.error().to_string());
             return 1;
         }
@@ -145,25 +137,16 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
         if (!view.ok()) {
             continue; // counted in decode_errors
         }
-        tables.apply(*view);
-        if (record.state_only) {
-            continue; // kept by the writer for state tracking, not for rules
-        }
-        ++events;
-        // Capture records carry epoch nanoseconds already (see capture/scap/README.md).
-        (*engine)->process(*view, view->ts_ns(), &tables, out);
-        if (options.unbuffered || out.size() >= kFlushBytes) {
-            write_out(out);
-            std::fflush(stdout);
-        }
+        // Capture records carry epoch nanoseconds already (see capture/scap/README.md). A
+        // state_only record is kept by the writer for state tracking, not for rules.
+        pipeline.on_event(*view, view->ts_ns(), /*evaluate=*/!record.state_only);
     }
-    write_out(out);
-    std::fflush(stdout);
+    pipeline.flush();
 
     const auto& stats = (*reader)->stats();
     KES_LOG_INFO("replayed {}: {} events evaluated, {} alerts; {} events of types Kestrel does "
                  "not model yet, {} undecodable records",
-                 path, events, (*engine)->alerts(), stats.foreign, decode_errors.total());
+                 path, pipeline.events(), pipeline.alerts(), stats.foreign, decode_errors.total());
     return 0;
 }
 

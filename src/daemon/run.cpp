@@ -10,7 +10,7 @@
 #include "daemon/replay.hpp"
 
 #ifdef KESTREL_HAVE_CAPTURE
-#include "capture/dump.hpp"
+#include "daemon/live.hpp"
 #endif
 
 namespace kestrel::daemon {
@@ -33,36 +33,17 @@ void install_stop_handlers(unsigned duration_seconds) {
     }
 }
 
-int run_live(const Config& config, const RunOptions& options) {
-#ifdef KESTREL_HAVE_CAPTURE
-    if (!options.dump) {
-        // Live rule evaluation is the next step (the rules engine already serves replay).
-        KES_LOG_INFO("live rule evaluation is not wired yet: printing the live event stream "
-                     "(--dump)");
-    }
-    capture::LiveOptions live;
-    live.cpus_for_each_buffer = config.engine.cpus_for_each_buffer;
-    live.buf_size_preset = config.engine.buf_size_preset;
-    base::Status status = capture::run_dump(live, stdout, g_stop);
-    if (!status.ok()) {
-        KES_LOG_ERROR("live capture failed: {}", status.error().to_string());
-        return 1;
-    }
-    return 0;
-#else
-    (void)config;
-    (void)options;
-    KES_LOG_ERROR("this build has no eBPF probe (configured with KESTREL_BUILD_BPF=OFF)");
-    return 1;
-#endif
-}
-
 } // namespace
 
 int run(const Config& config, const RunOptions& options) {
     install_stop_handlers(options.duration_seconds);
     if (config.engine.kind == "modern_ebpf") {
-        return run_live(config, options);
+#ifdef KESTREL_HAVE_CAPTURE
+        return run_live(config, options, g_stop);
+#else
+        KES_LOG_ERROR("this build has no eBPF probe (configured with KESTREL_BUILD_BPF=OFF)");
+        return 1;
+#endif
     }
     if (config.engine.kind == "replay") {
         return run_replay(config, options, g_stop);

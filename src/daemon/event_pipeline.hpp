@@ -1,0 +1,57 @@
+#pragma once
+// The per-event step every engine shares (replay and live): the event updates the state first,
+// then the rules see it against that state, then its alerts go out. One place, so that replaying
+// a capture and watching the host evaluate exactly the same way.
+//
+// Owning thread: the hot-path thread. on_event() neither allocates in steady state (the alert
+// buffer keeps its capacity), nor logs, nor throws.
+
+#include <cstdint>
+#include <string>
+
+#include "daemon/rules_engine.hpp"
+#include "event/view.hpp"
+#include "state/tables.hpp"
+
+namespace kestrel::daemon {
+
+class EventPipeline {
+  public:
+    // `unbuffered` (-U): every alert leaves at once instead of in batches.
+    EventPipeline(RulesEngine& engine, state::Tables& tables, bool unbuffered);
+    EventPipeline(const EventPipeline&) = delete;
+    EventPipeline& operator=(const EventPipeline&) = delete;
+    ~EventPipeline();
+
+    // Applies `evt` to the state and, when `evaluate`, runs the rules on it. `wall_ns` is the
+    // event's wall-clock time (live events carry boot time: the caller converts). Records kept
+    // for state tracking only (a capture writer's state_only) pass evaluate = false.
+    void on_event(const event::View& evt, uint64_t wall_ns, bool evaluate = true) {
+        tables_.apply(evt);
+        if (!evaluate) {
+            return;
+        }
+        ++events_;
+        if (engine_.process(evt, wall_ns, &tables_, out_) != 0) {
+            emit_alerts();
+        }
+    }
+
+    // Writes whatever alert text is pending (idle moments, end of run).
+    void flush();
+
+    [[nodiscard]] uint64_t events() const { return events_; }
+    [[nodiscard]] uint64_t alerts() const { return engine_.alerts(); }
+
+  private:
+    // The alert hand-off: today rendered lines batched to stdout.
+    void emit_alerts();
+
+    RulesEngine& engine_;
+    state::Tables& tables_;
+    bool unbuffered_;
+    std::string out_;
+    uint64_t events_ = 0;
+};
+
+} // namespace kestrel::daemon

@@ -1,0 +1,117 @@
+#include "output/outputs.hpp"
+
+#include "base/log.hpp"
+#include "base/time.hpp"
+
+namespace kestrel::output {
+namespace {
+
+// SIGUSR1 requests from the signal handler (request_reopen_all).
+std::atomic<uint32_t> g_reopen_all{0};
+
+// The dispatcher looks at reopen requests this often when no alert wakes it.
+constexpr std::chrono::milliseconds kIdleWake{100};
+// Shutdown polls the workers' exit flags at this interval (shutdown only, never per alert).
+constexpr std::chrono::milliseconds kShutdownPoll{5};
+
+} // namespace
+
+void request_reopen_all() { g_reopen_all.fetch_add(1, std::memory_order_relaxed); }
+
+Outputs::Outputs(std::vector<std::unique_ptr<Sink>> sinks, OutputsOptions options)
+    : options_(std::move(options)), queue_(options_.capacity) {
+    for (auto& sink : sinks) {
+        owned_.push_back(
+            std::make_unique<SinkWorker>(std::move(sink), options_.capacity, options_.format));
+        workers_.push_back(owned_.back().get());
+    }
+    for (SinkWorker* worker : workers_) {
+        worker->start();
+    }
+    dispatcher_ = std::thread([this] { dispatch(); });
+}
+
+Outputs::~Outputs() { shutdown(); }
+
+void Outputs::commit() {
+    claimed_->enqueued_ns = base::monotonic_ns();
+    queued_.fetch_add(1, std::memory_order_relaxed);
+    queue_.commit();
+}
+
+void Outputs::dispatch() {
+    uint32_t reopen_seen = reopen_.load(std::memory_order_relaxed);
+    uint32_t reopen_all_seen = g_reopen_all.load(std::memory_order_relaxed);
+    for (;;) {
+        const uint32_t epoch = queue_.notifier().epoch();
+        const uint32_t reopen = reopen_.load(std::memory_order_relaxed);
+        const uint32_t reopen_all = g_reopen_all.load(std::memory_order_relaxed);
+        if (reopen != reopen_seen || reopen_all != reopen_all_seen) {
+            // In queue order: alerts already handed to a worker go to the old file, the next
+            // ones to the new file.
+            reopen_seen = reopen;
+            reopen_all_seen = reopen_all;
+            for (SinkWorker* worker : workers_) {
+                worker->request_reopen();
+            }
+        }
+        QueuedAlert* item = queue_.front();
+        if (item == nullptr) {
+            if (closing_.load(std::memory_order_acquire)) {
+                if (queue_.front() == nullptr) {
+                    return;
+                }
+                continue;
+            }
+            queue_.notifier().wait(epoch, kIdleWake);
+            continue;
+        }
+        for (SinkWorker* worker : workers_) {
+            worker->offer(*item);
+        }
+        queue_.pop();
+    }
+}
+
+ShutdownReport Outputs::shutdown() {
+    ShutdownReport report;
+    if (shut_down_) {
+        return report;
+    }
+    shut_down_ = true;
+    // The dispatcher only copies: it empties the main queue promptly, whatever the sinks do.
+    closing_.store(true, std::memory_order_release);
+    queue_.notifier().notify();
+    dispatcher_.join();
+    for (SinkWorker* worker : workers_) {
+        worker->begin_drain();
+    }
+    auto wait_all = [this](std::chrono::steady_clock::time_point deadline) {
+        for (SinkWorker* worker : workers_) {
+            while (!worker->exited() && std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::sleep_for(kShutdownPoll);
+            }
+        }
+    };
+    wait_all(std::chrono::steady_clock::now() + options_.drain_budget);
+    for (SinkWorker* worker : workers_) {
+        if (!worker->exited()) {
+            report.drained = false;
+            KES_LOG_WARN("output {}: not drained within {} ms ({} alerts queued): stopping it",
+                         worker->sink().name(), options_.drain_budget.count(), worker->queued());
+            worker->abandon();
+        }
+    }
+    if (!report.drained) {
+        wait_all(std::chrono::steady_clock::now() + options_.stop_grace);
+    }
+    for (auto& worker : owned_) {
+        if (!worker->join_or_leak()) {
+            (void)worker.release();
+            ++report.abandoned_sinks;
+        }
+    }
+    return report;
+}
+
+} // namespace kestrel::output

@@ -5,18 +5,36 @@
 
 /* One value of the per-CPU `counters` map. Userspace sums it over the possible CPUs. */
 struct kes_counters {
-	unsigned long long n_evts;			/* records written into a ring */
-	unsigned long long n_drops_buffer_total;	/* ring full: bpf_ringbuf_output failed */
-	unsigned long long n_drops_buffer_open_exit;	/* ... of which open/openat/openat2 */
-	unsigned long long n_drops_buffer_execve_exit;	/* ... of which execve/execveat */
-	unsigned long long n_drops_buffer_connect_exit; /* ... of which connect */
-	unsigned long long n_drops_buffer_proc_exit;	/* ... of which procexit */
-	unsigned long long n_drops_scratch_map;		/* no scratch slot for this CPU */
+	unsigned long long n_evts;		     /* records written into a ring */
+	unsigned long long n_drops_buffer_total; /* ring full: bpf_ringbuf_output failed */
+	/* ... of which, by Falco's syscall categories (libpman's drop counters; Kestrel has no
+	 * enter events, so only the _exit ones exist): */
+	unsigned long long n_drops_buffer_clone_fork_exit;     /* clone, clone3, fork, vfork */
+	unsigned long long n_drops_buffer_execve_exit;	       /* execve, execveat */
+	unsigned long long n_drops_buffer_connect_exit;	       /* connect */
+	unsigned long long n_drops_buffer_open_exit;	       /* open family, creat */
+	unsigned long long n_drops_buffer_dir_file_exit;       /* mkdir, rename, unlink, link ... */
+	unsigned long long n_drops_buffer_other_interest_exit; /* every other syscall */
+	unsigned long long n_drops_buffer_close_exit;	       /* close */
+	unsigned long long n_drops_buffer_proc_exit;	       /* procexit (sched_process_exit) */
+	unsigned long long n_drops_scratch_map;		       /* no scratch slot for this CPU */
 	/* Parameters cut to fit; the record is still sent (flagged). Not Falco's
 	 * n_drops_max_event_size, which counts whole events dropped for size: Kestrel never drops
 	 * for size. */
 	unsigned long long n_drops_truncated;
 	unsigned long long n_drops_bug; /* impossible state reached (counted, never fatal) */
+};
+
+/* The category a record's buffer drop is counted under (rec_submit). */
+enum kes_drop_category {
+	KES_DROP_CLONE_FORK,
+	KES_DROP_EXECVE,
+	KES_DROP_CONNECT,
+	KES_DROP_OPEN,
+	KES_DROP_DIR_FILE,
+	KES_DROP_OTHER,
+	KES_DROP_CLOSE,
+	KES_DROP_PROC,
 };
 
 /* Scratch layout (one per-CPU value): the record is assembled in rec[], paths are staged in

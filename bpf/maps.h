@@ -16,6 +16,7 @@ const volatile __u32 kestrel_tgid = 0;	   /* Kestrel's own tgid: its syscalls ar
 const volatile __u32 cpus_per_ring = 1;	   /* ring index = cpu / cpus_per_ring */
 const volatile __u64 wakeup_threshold = 1; /* bytes pending in a ring before a forced wakeup */
 const volatile __u32 ncpus = 1; /* possible CPUs: procexit uses scratch slots [ncpus, 2*ncpus) */
+const volatile bool count_syscalls = true; /* count every syscall by number (syscall_counts) */
 
 /* Syscall number -> event id (0: not interesting). Filled by userspace from the generated
  * syscall table before attaching. */
@@ -25,6 +26,24 @@ struct {
 	__type(key, __u32);
 	__type(value, __u16);
 } interesting SEC(".maps");
+
+/* Event id -> its program (kes_x_<event>), tail-called by kes_sys_exit. Filled by userspace
+ * after load with every kes_x_* program of the object. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, KES_EVT_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} exit_progs SEC(".maps");
+
+/* Syscall number -> invocations on this CPU, interesting or not (Falco lists per-syscall counts
+ * as planned; userspace sums the CPUs). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, KES_SYSCALL_TABLE_SIZE);
+	__type(key, __u32);
+	__type(value, __u64);
+} syscall_counts SEC(".maps");
 
 /* One record under construction per CPU and per program (a sys_exit record and a procexit
  * record may be in flight on the same CPU). A plain ARRAY indexed by CPU: a PERCPU_ARRAY value

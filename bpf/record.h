@@ -145,7 +145,6 @@ static __always_inline void rec_push_bytes(struct rec *r, __u32 idx, const void 
 }
 
 /* Fills the header and sends the record to the ring of this CPU. */
-enum kes_drop_category { KES_DROP_OPEN, KES_DROP_EXECVE, KES_DROP_CONNECT, KES_DROP_PROC };
 
 static __always_inline void rec_submit(struct rec *r, __u32 tid, __u32 pid,
 				       enum kes_drop_category cat)
@@ -190,14 +189,32 @@ static __always_inline void rec_submit(struct rec *r, __u32 tid, __u32 pid,
 	if (bpf_ringbuf_output(ring, r->s->rec, len, flags)) {
 		if (c) {
 			c->n_drops_buffer_total++;
-			if (cat == KES_DROP_OPEN)
-				c->n_drops_buffer_open_exit++;
-			else if (cat == KES_DROP_EXECVE)
+			switch (cat) {
+			case KES_DROP_CLONE_FORK:
+				c->n_drops_buffer_clone_fork_exit++;
+				break;
+			case KES_DROP_EXECVE:
 				c->n_drops_buffer_execve_exit++;
-			else if (cat == KES_DROP_CONNECT)
+				break;
+			case KES_DROP_CONNECT:
 				c->n_drops_buffer_connect_exit++;
-			else
+				break;
+			case KES_DROP_OPEN:
+				c->n_drops_buffer_open_exit++;
+				break;
+			case KES_DROP_DIR_FILE:
+				c->n_drops_buffer_dir_file_exit++;
+				break;
+			case KES_DROP_CLOSE:
+				c->n_drops_buffer_close_exit++;
+				break;
+			case KES_DROP_PROC:
 				c->n_drops_buffer_proc_exit++;
+				break;
+			default:
+				c->n_drops_buffer_other_interest_exit++;
+				break;
+			}
 		}
 		return;
 	}

@@ -77,23 +77,6 @@ base::Error bpf_error(ErrorCode code_if_other, std::string what, int err) {
 
 } // namespace
 
-bool probe_emits(uint16_t event_id) {
-    // Keep in sync with the dispatch in kes_sys_exit (bpf/kestrel.bpf.c): marking a syscall
-    // the probe has no fill code for would cost every such call a trip past the fast path.
-    switch (event_id) {
-    case KES_EVT_EXECVE:
-    case KES_EVT_EXECVEAT:
-    case KES_EVT_OPEN:
-    case KES_EVT_OPENAT:
-    case KES_EVT_OPENAT2:
-    case KES_EVT_CONNECT:
-    case KES_EVT_PROCEXIT:
-        return true;
-    default:
-        return false;
-    }
-}
-
 base::Result<size_t> ring_size_for_preset(unsigned preset) {
     // Falco's buf_size_preset table, 1 MiB doubling up to 512 MiB.
     if (preset < 1 || preset > 10) {
@@ -107,7 +90,8 @@ base::Result<std::unique_ptr<Probe>> Probe::start(const ProbeOptions& options) {
     std::unique_ptr<Probe> probe(new Probe());
     KES_TRY(probe->open_and_load(options));
     KES_TRY(probe->insert_rings());
-    KES_TRY(probe->fill_interesting());
+    KES_TRY(probe->install_exit_programs());
+    KES_TRY(probe->fill_interesting(options.events));
     KES_TRY(probe->attach());
     return probe;
 }
@@ -149,6 +133,7 @@ base::Status Probe::open_and_load(const ProbeOptions& options) {
     skel_->rodata->wakeup_threshold =
         ring_size_ / (options.wakeup_divisor == 0 ? 4 : options.wakeup_divisor);
     skel_->rodata->ncpus = ncpus_;
+    skel_->rodata->count_syscalls = options.count_syscalls;
 
     // Two scratch slots per CPU: one for sys_exit, one for sched_process_exit.
     if (int err = bpf_map__set_max_entries(skel_->maps.scratch, 2 * ncpus_); err != 0) {
@@ -203,10 +188,53 @@ base::Status Probe::insert_rings() {
     return base::Ok{};
 }
 
-base::Status Probe::fill_interesting() {
+base::Status Probe::install_exit_programs() {
+    // Every kes_x_<event> program of the object serves the event of that name (bpf/kestrel.bpf.c
+    // KES_EXIT_PROG). It is loaded but never attached: kes_sys_exit tail-calls it.
+    constexpr std::string_view kPrefix = "kes_x_";
+    emits_.assign(KES_EVT_MAX, false);
+    emits_[KES_EVT_PROCEXIT] = true; // kes_sched_process_exit
+    int map_fd = bpf_map__fd(skel_->maps.exit_progs);
+    struct bpf_program* prog = nullptr;
+    bpf_object__for_each_program(prog, skel_->obj) {
+        std::string_view name = bpf_program__name(prog);
+        if (!name.starts_with(kPrefix)) {
+            continue;
+        }
+        const event::EventInfo* info = event::find_event(name.substr(kPrefix.size()));
+        if (info == nullptr || info->id >= KES_EVT_MAX) {
+            return make_error(ErrorCode::kInternal,
+                              fmt::format("probe program {} names no event of the schema", name));
+        }
+        uint32_t key = info->id;
+        int prog_fd = bpf_program__fd(prog);
+        if (bpf_map_update_elem(map_fd, &key, &prog_fd, BPF_ANY) != 0) {
+            return bpf_error(ErrorCode::kIo, fmt::format("installing program {}", name), errno);
+        }
+        emits_[info->id] = true;
+    }
+    return base::Ok{};
+}
+
+bool Probe::emits(uint16_t event_id) const { return event_id < emits_.size() && emits_[event_id]; }
+
+bool Probe::enabled(uint16_t event_id) const {
+    return event_id < enabled_.size() && enabled_[event_id];
+}
+
+base::Status Probe::fill_interesting(const std::vector<uint16_t>& events) {
+    enabled_.assign(KES_EVT_MAX, events.empty());
+    for (uint16_t id : events) {
+        if (id < enabled_.size()) {
+            enabled_[id] = true;
+        }
+    }
+    for (size_t id = 0; id < enabled_.size(); ++id) {
+        enabled_[id] = enabled_[id] && emits_[id];
+    }
     int fd = bpf_map__fd(skel_->maps.interesting);
     for (const auto& sc : event::syscall_events()) {
-        if (sc.nr < 0 || sc.nr >= KES_SYSCALL_TABLE_SIZE || !probe_emits(sc.event_id)) {
+        if (sc.nr < 0 || sc.nr >= KES_SYSCALL_TABLE_SIZE || !enabled(sc.event_id)) {
             continue;
         }
         uint32_t key = static_cast<uint32_t>(sc.nr);
@@ -250,13 +278,36 @@ base::Result<DropCounters> Probe::counters() const {
     for (const auto& c : per_cpu) {
         out.n_evts += c.n_evts;
         out.n_drops_buffer_total += c.n_drops_buffer_total;
-        out.n_drops_buffer_open_exit += c.n_drops_buffer_open_exit;
+        out.n_drops_buffer_clone_fork_exit += c.n_drops_buffer_clone_fork_exit;
         out.n_drops_buffer_execve_exit += c.n_drops_buffer_execve_exit;
         out.n_drops_buffer_connect_exit += c.n_drops_buffer_connect_exit;
+        out.n_drops_buffer_open_exit += c.n_drops_buffer_open_exit;
+        out.n_drops_buffer_dir_file_exit += c.n_drops_buffer_dir_file_exit;
+        out.n_drops_buffer_other_interest_exit += c.n_drops_buffer_other_interest_exit;
+        out.n_drops_buffer_close_exit += c.n_drops_buffer_close_exit;
         out.n_drops_buffer_proc_exit += c.n_drops_buffer_proc_exit;
         out.n_drops_scratch_map += c.n_drops_scratch_map;
         out.n_drops_truncated += c.n_drops_truncated;
         out.n_drops_bug += c.n_drops_bug;
+    }
+    return out;
+}
+
+base::Result<std::vector<SyscallCount>> Probe::syscall_counts() const {
+    std::vector<uint64_t> per_cpu(ncpus_);
+    int fd = bpf_map__fd(skel_->maps.syscall_counts);
+    std::vector<SyscallCount> out;
+    for (uint32_t nr = 0; nr < KES_SYSCALL_TABLE_SIZE; ++nr) {
+        if (bpf_map_lookup_elem(fd, &nr, per_cpu.data()) != 0) {
+            return bpf_error(ErrorCode::kIo, "reading map syscall_counts", errno);
+        }
+        uint64_t total = 0;
+        for (uint64_t v : per_cpu) {
+            total += v;
+        }
+        if (total != 0) {
+            out.push_back(SyscallCount{nr, syscall_name(nr), total});
+        }
     }
     return out;
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
@@ -28,15 +29,25 @@ struct ProbeOptions {
     uint32_t excluded_tgid = 0;
     // A ring wakes the reader once this fraction of it is pending (1/N of the ring size).
     unsigned wakeup_divisor = 4;
+    // Event ids to emit (Falco's base_syscalls / the rules' event types, computed by the
+    // caller); empty = every event the probe has a program for. Events without a program are
+    // ignored here: see Probe::emits().
+    std::vector<uint16_t> events;
+    // Count every syscall of the host by number (Probe::syscall_counts()).
+    bool count_syscalls = true;
 };
 
 // The probe's loss counters, summed over CPUs (bpf/kestrel_stats.h documents each one).
 struct DropCounters {
     uint64_t n_evts = 0;
     uint64_t n_drops_buffer_total = 0;
-    uint64_t n_drops_buffer_open_exit = 0;
+    uint64_t n_drops_buffer_clone_fork_exit = 0;
     uint64_t n_drops_buffer_execve_exit = 0;
     uint64_t n_drops_buffer_connect_exit = 0;
+    uint64_t n_drops_buffer_open_exit = 0;
+    uint64_t n_drops_buffer_dir_file_exit = 0;
+    uint64_t n_drops_buffer_other_interest_exit = 0;
+    uint64_t n_drops_buffer_close_exit = 0;
     uint64_t n_drops_buffer_proc_exit = 0;
     uint64_t n_drops_scratch_map = 0;
     uint64_t n_drops_truncated = 0; // parameters cut (the event itself was sent)
@@ -58,9 +69,15 @@ struct ProgramStats {
     uint64_t recursion_misses = 0;
 };
 
-// Whether the probe has code to emit this event (the schema knows more events than the probe
-// emits yet).
-bool probe_emits(uint16_t event_id);
+// Invocations of one syscall, summed over CPUs.
+struct SyscallCount {
+    uint32_t nr = 0;
+    std::string_view name; // "getppid"; "syscall_<nr>" names are not invented: empty if unknown
+    uint64_t count = 0;
+};
+
+// The x86_64 name of a syscall number (from the kernel's uapi table at build time), or empty.
+std::string_view syscall_name(uint32_t nr);
 
 // Ring buffer size in bytes for a buf_size_preset, or an error for an unknown preset.
 base::Result<size_t> ring_size_for_preset(unsigned preset);
@@ -81,7 +98,15 @@ class Probe {
     [[nodiscard]] size_t ring_size() const { return ring_size_; }
     [[nodiscard]] unsigned possible_cpus() const { return ncpus_; }
 
+    // Whether the probe has a program for this event (the schema knows more events than the
+    // probe emits), and whether it was asked to emit it (ProbeOptions::events).
+    [[nodiscard]] bool emits(uint16_t event_id) const;
+    [[nodiscard]] bool enabled(uint16_t event_id) const;
+
     [[nodiscard]] base::Result<DropCounters> counters() const;
+    // Every syscall number seen at least once since the probe started (ProbeOptions::
+    // count_syscalls), by number.
+    [[nodiscard]] base::Result<std::vector<SyscallCount>> syscall_counts() const;
     [[nodiscard]] base::Result<std::vector<ProgramStats>> program_stats() const;
 
   private:
@@ -89,7 +114,8 @@ class Probe {
     base::Status open_and_load(const ProbeOptions& options);
     base::Status create_rings();
     base::Status insert_rings();
-    base::Status fill_interesting();
+    base::Status install_exit_programs();
+    base::Status fill_interesting(const std::vector<uint16_t>& events);
     base::Status attach();
 
     kestrel_bpf* skel_ = nullptr;
@@ -97,6 +123,8 @@ class Probe {
     size_t ring_size_ = 0;
     unsigned ncpus_ = 0;
     unsigned nrings_ = 0;
+    std::vector<bool> emits_;   // by event id: a kes_x_<event> program is installed
+    std::vector<bool> enabled_; // by event id: its syscalls are marked interesting
 };
 
 } // namespace kestrel::capture

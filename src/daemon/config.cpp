@@ -231,6 +231,7 @@ base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string
     KES_TRY(
         read.unsigned_int("outputs_queue.capacity", &config.outputs_queue_capacity, UINT64_MAX));
     KES_TRY(read.boolean("stdout_output.enabled", &config.stdout_output_enabled));
+    KES_TRY(read_webserver_config(tree, &config.webserver));
 
     warn_unknown_keys(tree.root(), "", warnings);
     return config;

@@ -10,6 +10,7 @@
 
 #include "base/result.hpp"
 #include "daemon/config_tree.hpp"
+#include "daemon/webserver_config.hpp"
 
 namespace kestrel::daemon {
 
@@ -49,6 +50,8 @@ struct Config {
     bool buffered_outputs = false;
     uint64_t outputs_queue_capacity = 0;
     bool stdout_output_enabled = true;
+
+    WebserverConfig webserver;
 };
 
 // Reads and validates every key Kestrel knows. A malformed value is an error naming the key;

@@ -118,29 +118,40 @@ std::string DropVerdict::message() const {
     return fmt::format("{}. {} system calls dropped in last second.", kDropRule, delta.n_drops);
 }
 
-std::string DropVerdict::output_fields_json(bool ebpf_enabled) const {
-    // Keys sorted, as Falco's nlohmann object prints them.
-    std::vector<std::pair<std::string, uint64_t>> fields = {
-        {"n_evts", delta.n_evts},
-        {"n_drops", delta.n_drops},
-        {"n_drops_buffer_total", delta.n_drops_buffer_total},
-        {"n_drops_scratch_map", delta.n_drops_scratch_map},
-        {"n_drops_page_faults", delta.n_drops_page_faults},
-        {"n_drops_bug", delta.n_drops_bug},
-        {"ebpf_enabled", ebpf_enabled ? 1 : 0}};
+InternalAlert DropVerdict::to_alert(bool ebpf_enabled) const {
+    InternalAlert alert;
+    alert.wall_ns = ts_ns;
+    alert.rule = std::string(kDropRule);
+    alert.priority = kPriorityDebug;
+    alert.message = message();
+    auto add = [&alert](std::string key, uint64_t value) {
+        alert.fields.emplace_back(std::move(key), Value::of_string(std::to_string(value)));
+    };
+    add("n_evts", delta.n_evts);
+    add("n_drops", delta.n_drops);
+    add("n_drops_buffer_total", delta.n_drops_buffer_total);
     for (size_t i = 0; i < kDropCategories.size(); ++i) {
-        fields.emplace_back(fmt::format("n_drops_buffer_{}_exit", kDropCategories[i]),
-                            delta.n_drops_buffer_exit[i]);
+        add(fmt::format("n_drops_buffer_{}_exit", kDropCategories[i]),
+            delta.n_drops_buffer_exit[i]);
     }
-    std::sort(fields.begin(), fields.end());
+    add("n_drops_scratch_map", delta.n_drops_scratch_map);
+    add("n_drops_page_faults", delta.n_drops_page_faults);
+    add("n_drops_bug", delta.n_drops_bug);
+    add("ebpf_enabled", ebpf_enabled ? 1 : 0);
+    std::sort(alert.fields.begin(), alert.fields.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    return alert;
+}
+
+std::string DropVerdict::output_fields_json(bool ebpf_enabled) const {
     std::string out = "{";
-    for (const auto& [key, value] : fields) {
+    for (const auto& [key, value] : to_alert(ebpf_enabled).fields) {
         if (out.size() > 1) {
             out += ',';
         }
         append_json_string(out, key);
         out += ':';
-        append_json_string(out, std::to_string(value));
+        append_json_value(out, value);
     }
     out += '}';
     return out;

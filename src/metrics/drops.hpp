@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "base/result.hpp"
+#include "metrics/internal_alert.hpp"
 #include "metrics/snapshot.hpp"
 
 namespace kestrel::metrics {
@@ -78,6 +79,8 @@ struct DropVerdict {
     [[nodiscard]] std::string message() const;
     // Falco's output_fields: every value a string of decimal digits.
     [[nodiscard]] std::string output_fields_json(bool ebpf_enabled) const;
+    // The `Falco internal: syscall event drop` alert (priority Debug, source internal).
+    [[nodiscard]] InternalAlert to_alert(bool ebpf_enabled) const;
 };
 
 inline constexpr std::string_view kDropRule = "Falco internal: syscall event drop";

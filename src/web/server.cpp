@@ -62,7 +62,14 @@ void install_routes(httplib::Server& server, const Options& options, const Handl
     if (handlers.metrics) {
         auto metrics = handlers.metrics;
         server.Get("/metrics", [metrics](const httplib::Request&, httplib::Response& res) {
-            res.set_content(metrics(), std::string(kPrometheusContentType));
+            bool available = true;
+            std::string text = metrics(&available);
+            if (!available) {
+                res.status = 503;
+                res.set_content("metrics are not available yet\n", "text/plain");
+                return;
+            }
+            res.set_content(text, std::string(kPrometheusContentType));
         });
     }
 }

@@ -37,8 +37,9 @@ struct Handlers {
     // Required. Answered as 200 {"status": "ok"} (Falco's body) or 503 with the reason.
     std::function<Health()> health;
     // The Prometheus text exposition. Empty function: /metrics is not served (404), as in Falco
-    // when metrics or webserver.prometheus_metrics_enabled is off.
-    std::function<std::string()> metrics;
+    // when metrics or webserver.prometheus_metrics_enabled is off. Setting `*available` false
+    // answers 503 (the numbers' source is not up yet, or is gone).
+    std::function<std::string(bool* available)> metrics;
     // The /versions document, served as is.
     std::string versions_json;
 };

@@ -30,7 +30,7 @@ Options loopback(uint16_t port = 0) {
 Handlers healthy_handlers() {
     Handlers handlers;
     handlers.health = [] { return Health{true, ""}; };
-    handlers.metrics = [] {
+    handlers.metrics = [](bool* /*available*/) {
         return std::string("# HELP falcosecurity_scap_n_evts_total n\n"
                            "# TYPE falcosecurity_scap_n_evts_total counter\n"
                            "falcosecurity_scap_n_evts_total 42\n");
@@ -103,6 +103,23 @@ TEST(WebServer, MetricsUsePrometheusTextContentType) {
     EXPECT_EQ(res->status, 200);
     EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4");
     EXPECT_NE(res->body.find("falcosecurity_scap_n_evts_total 42\n"), std::string::npos);
+}
+
+TEST(WebServer, MetricsAre503UntilTheirSourceIsAvailable) {
+    std::atomic<bool> up{false};
+    Handlers handlers = healthy_handlers();
+    handlers.metrics = [&up](bool* available) {
+        *available = up.load();
+        return std::string(up.load() ? "a_total 1\n" : "");
+    };
+    auto server = start_or_die(loopback(), handlers);
+    ASSERT_TRUE(server);
+    httplib::Client client("127.0.0.1", server->port());
+    EXPECT_EQ(client.Get("/metrics")->status, 503);
+    up = true;
+    auto res = client.Get("/metrics");
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, "a_total 1\n");
 }
 
 TEST(WebServer, MetricsAre404WhenNotEnabled) {

@@ -201,6 +201,9 @@ base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string
     KES_TRY(read.boolean("engine.modern_ebpf.drop_failed_exit", &engine.drop_failed_exit));
     KES_TRY(read.boolean("engine.modern_ebpf.disable_iterators", &engine.disable_iterators));
     KES_TRY(read.string("engine.replay.capture_file", &engine.replay_capture_file));
+    KES_TRY(read.string_list("base_syscalls.custom_set", &config.base_syscalls.custom_set));
+    KES_TRY(read.boolean("base_syscalls.repair", &config.base_syscalls.repair));
+    KES_TRY(read.boolean("base_syscalls.all", &config.base_syscalls.all));
     if (engine.kind == "replay" && engine.replay_capture_file.empty()) {
         return make_error(ErrorCode::kInvalidArgument,
                           "configuration key 'engine.replay.capture_file': required when "

@@ -10,6 +10,7 @@
 
 #include "base/result.hpp"
 #include "daemon/config_tree.hpp"
+#include "daemon/event_selection.hpp"
 #include "daemon/webserver_config.hpp"
 
 namespace kestrel::daemon {
@@ -32,6 +33,7 @@ struct RuleSelection {
 
 struct Config {
     EngineConfig engine;
+    BaseSyscalls base_syscalls;
     std::vector<std::string> rules_files;
     std::vector<RuleSelection> rule_selection;
 

@@ -1,0 +1,52 @@
+// The syscall loops of the live-overhead benchmark (bench/live/overhead.sh), one per run:
+//
+//   syscall_loops getppid N          N x getppid via syscall(2): an uncaptured syscall
+//   syscall_loops open_read N FILE   N x (open FILE, read 256 bytes, close): 2 captured events
+//
+// Prints the nanoseconds per iteration (wall clock, one line, nothing else).
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+int main(int argc, char** argv) {
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: %s getppid N | open_read N FILE\n", argv[0]);
+        return 2;
+    }
+    const char* mode = argv[1];
+    long n = std::strtol(argv[2], nullptr, 10);
+    bool open_read = std::strcmp(mode, "open_read") == 0;
+    if (n <= 0 || (open_read && argc < 4) || (!open_read && std::strcmp(mode, "getppid") != 0)) {
+        std::fprintf(stderr, "usage: %s getppid N | open_read N FILE\n", argv[0]);
+        return 2;
+    }
+    char buf[256];
+    auto start = std::chrono::steady_clock::now();
+    for (long i = 0; i < n; ++i) {
+        if (open_read) {
+            int fd = ::open(argv[3], O_RDONLY);
+            if (fd < 0) {
+                std::perror("open");
+                return 1;
+            }
+            if (::read(fd, buf, sizeof(buf)) < 0) {
+                std::perror("read");
+                return 1;
+            }
+            ::close(fd);
+        } else {
+            ::syscall(SYS_getppid);
+        }
+    }
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+    std::printf("%.1f\n", static_cast<double>(ns) / static_cast<double>(n));
+    return 0;
+}

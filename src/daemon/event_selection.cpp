@@ -12,8 +12,10 @@ namespace kestrel::daemon {
 namespace {
 
 // The events that build and maintain the process, thread and fd tables: libs' state set
-// (events flagged EF_MODIFIES_STATE, plus the simple set of credentials and namespaces). Names
-// the schema does not define (yet) are skipped.
+// (events flagged EF_MODIFIES_STATE, plus the simple set of credentials and namespaces). The
+// send/recv family is in it (a UDP socket's tuple comes from them), so Falco's `outbound` and
+// `inbound` macros see them without base_syscalls.all. Names the schema does not define (yet)
+// are skipped.
 constexpr std::string_view kStateEvents[] = {
     "clone",         "clone3",       "fork",           "vfork",
     "execve",        "execveat",     "procexit",       "open",
@@ -28,7 +30,8 @@ constexpr std::string_view kStateEvents[] = {
     "setgid",        "setresuid",    "setresgid",      "setreuid",
     "setregid",      "setsid",       "setpgid",        "capset",
     "prctl",         "setns",        "unshare",        "mount",
-    "umount2",       "getsockopt"};
+    "umount2",       "getsockopt",   "sendto",         "sendmsg",
+    "recvfrom",      "recvmsg"};
 
 // libs' sinsp_repair_state_sc_set: what every ruleset needs for processes to be right.
 constexpr std::string_view kRepairAlways[] = {

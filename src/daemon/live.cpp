@@ -13,7 +13,9 @@
 #include "capture/probe.hpp"
 #include "capture/ring_reader.hpp"
 #include "daemon/event_pipeline.hpp"
+#include "daemon/event_selection.hpp"
 #include "daemon/rules_engine.hpp"
+#include "event/gen/events.hpp"
 #include "event/view.hpp"
 #include "state/proc_scan.hpp"
 #include "state/tables.hpp"
@@ -118,6 +120,50 @@ std::string summary_line(const EventPipeline& pipeline, const capture::DropCount
     return line;
 }
 
+// The event types any loaded rule can match.
+rules::EventTypeSet rules_event_types(const eval::Ruleset& ruleset) {
+    rules::EventTypeSet types = rules::EventTypeSet::none();
+    for (const eval::Rule& rule : ruleset.rules()) {
+        types = types.unite(rule.source->event_types);
+    }
+    return types;
+}
+
+// base_syscalls applied to the rules' event types, with Falco's messages for what it drops.
+std::vector<uint16_t> select_probe_events(const BaseSyscalls& base,
+                                          const rules::EventTypeSet& rules_types) {
+    EventSelection selection = select_events(base, rules_types);
+    if (!selection.invalid_names.empty()) {
+        KES_LOG_WARN("Invalid syscall names: warning (base_syscalls override): {}",
+                     fmt::join(selection.invalid_names, ", "));
+    }
+    if (!selection.rules_excluded.empty()) {
+        KES_LOG_WARN("Loaded rules match syscalls that are not activated (e.g. were removed via "
+                     "config settings such as negative base_syscalls elements): warning "
+                     "(unsupported-evttype): {}",
+                     fmt::join(selection.rules_excluded, ", "));
+    }
+    KES_LOG_DEBUG("({}) events selected in total: {}", selection.events.size(),
+                  event_names(selection.events));
+    return selection.events;
+}
+
+// Rules' event types this probe has no program for yet: those rules cannot fire live.
+void warn_unemitted(const capture::Probe& probe, const rules::EventTypeSet& rules_types) {
+    std::vector<std::string> missing;
+    for (const std::string& name : rules_types.names()) {
+        const event::EventInfo* info = event::find_event(name);
+        if (info != nullptr && info->kind == "syscall" && !probe.emits(info->id)) {
+            missing.push_back(name);
+        }
+    }
+    if (!missing.empty()) {
+        KES_LOG_WARN("the probe does not emit these event types the rules use (rules on them "
+                     "cannot fire live): {}",
+                     fmt::join(missing, ", "));
+    }
+}
+
 // The processes, threads and fds that exist before the first event, so that rules on an
 // already-running process see its ancestry, program and open files. Started after the probe:
 // what changes during the scan is in the rings and is applied on top.
@@ -144,11 +190,14 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
     capture::ProbeOptions probe_options;
     probe_options.cpus_for_each_buffer = config.engine.cpus_for_each_buffer;
     probe_options.buf_size_preset = config.engine.buf_size_preset;
+    rules::EventTypeSet rules_types = rules_event_types((*engine)->ruleset());
+    probe_options.events = select_probe_events(config.base_syscalls, rules_types);
     auto probe = capture::Probe::start(probe_options);
     if (!probe.ok()) {
         KES_LOG_ERROR("cannot start the eBPF probe: {}", probe.error().to_string());
         return 1;
     }
+    warn_unemitted(**probe, rules_types);
     auto reader = capture::RingReader::create((*probe)->ring_fds(), (*probe)->ring_size());
     if (!reader.ok()) {
         KES_LOG_ERROR("cannot map the probe's ring buffers: {}", reader.error().to_string());

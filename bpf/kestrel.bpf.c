@@ -27,6 +27,8 @@ char LICENSE[] SEC("license") = "GPL";
 #include "syscalls/open.bpf.h"
 #include "syscalls/connect.bpf.h"
 #include "syscalls/execve.bpf.h"
+#include "syscalls/fs.bpf.h"
+#include "syscalls/fd.bpf.h"
 #include "syscalls/clone.bpf.h"
 
 /* --- programs ------------------------------------------------------------------------------- */

@@ -275,7 +275,11 @@ base::Result<DropCounters> Probe::counters() const {
         return bpf_error(ErrorCode::kIo, "reading map counters", errno);
     }
     DropCounters out;
+    out.n_evts_cpu.reserve(per_cpu.size());
+    out.n_drops_cpu.reserve(per_cpu.size());
     for (const auto& c : per_cpu) {
+        out.n_evts_cpu.push_back(c.n_evts);
+        out.n_drops_cpu.push_back(c.n_drops_buffer_total + c.n_drops_scratch_map + c.n_drops_bug);
         out.n_evts += c.n_evts;
         out.n_drops_buffer_total += c.n_drops_buffer_total;
         out.n_drops_buffer_clone_fork_exit += c.n_drops_buffer_clone_fork_exit;
@@ -328,8 +332,8 @@ base::Result<std::vector<ProgramStats>> Probe::program_stats() const {
                              errno);
         }
         out.push_back(ProgramStats{bpf_program__name(prog), bpf_program__section_name(prog),
-                                   info.verified_insns, info.xlated_prog_len,
-                                   info.recursion_misses});
+                                   info.verified_insns, info.xlated_prog_len, info.recursion_misses,
+                                   info.run_cnt, info.run_time_ns});
     }
     return out;
 }

@@ -52,6 +52,9 @@ struct DropCounters {
     uint64_t n_drops_scratch_map = 0;
     uint64_t n_drops_truncated = 0; // parameters cut (the event itself was sent)
     uint64_t n_drops_bug = 0;
+    // Per possible CPU (Falco's kernel_event_counters_per_cpu): events, and events lost.
+    std::vector<uint64_t> n_evts_cpu;
+    std::vector<uint64_t> n_drops_cpu;
 
     // Events lost (Falco's n_drops): buffer + scratch + bug. Truncations are not losses.
     [[nodiscard]] uint64_t n_drops() const {
@@ -67,6 +70,10 @@ struct ProgramStats {
     // Runs the kernel skipped because the program was already running on that CPU (a task
     // preempted inside it on a preemptible kernel): events lost without reaching our counters.
     uint64_t recursion_misses = 0;
+    // Kernel BPF statistics (bpf_prog_info), counted only while kernel.bpf_stats_enabled is on
+    // (metrics' libbpf_stats_enabled turns it on).
+    uint64_t run_cnt = 0;
+    uint64_t run_time_ns = 0;
 };
 
 // Invocations of one syscall, summed over CPUs.

@@ -13,6 +13,9 @@
 // Peak RSS (getrusage ru_maxrss) is printed after each phase; it only grows.
 //
 // usage: replay_bench [passes=20] [rules file=shared/corpus/rules/falco_rules.yaml]
+//        replay_bench --capture FILE [rules file]
+//   The second form replays one (large) capture once, phases 1 and 2 only: bench/replay/
+//   big_replay.sh builds one with make_big_capture.
 
 #include <sys/resource.h>
 
@@ -90,14 +93,23 @@ void report(const char* what, const Totals& t, const Totals* base) {
     std::printf("  peak RSS %ld KiB\n", peak_rss_kib());
 }
 
+std::vector<std::string> corpus_paths() {
+    std::vector<std::string> paths;
+    for (const char* name : kCaptures) {
+        paths.push_back(kShared + "/corpus/scap/" + name);
+    }
+    return paths;
+}
+
 // One pass over every capture; engine == nullptr: reader only.
-bool replay_pass(kestrel::daemon::RulesEngine* engine, Totals* t) {
+bool replay_pass(const std::vector<std::string>& paths, kestrel::daemon::RulesEngine* engine,
+                 Totals* t) {
     ScapRecord record;
     std::string out;
-    for (const char* name : kCaptures) {
-        auto reader = ScapReader::open(kShared + "/corpus/scap/" + name);
+    for (const std::string& name : paths) {
+        auto reader = ScapReader::open(name);
         if (!reader.ok()) {
-            std::fprintf(stderr, "%s: %s\n", name, reader.error().to_string().c_str());
+            std::fprintf(stderr, "%s: %s\n", name.c_str(), reader.error().to_string().c_str());
             return false;
         }
         std::unique_ptr<kestrel::state::Tables> tables;
@@ -134,9 +146,32 @@ bool replay_pass(kestrel::daemon::RulesEngine* engine, Totals* t) {
 
 } // namespace
 
+// Phases 1 and 2 over one capture, once.
+int bench_one_capture(const std::string& path, kestrel::daemon::RulesEngine& engine) {
+    std::printf("replay_bench: %s, once\n", path.c_str());
+    Totals reader_only;
+    auto t0 = std::chrono::steady_clock::now();
+    if (!replay_pass({path}, nullptr, &reader_only)) {
+        return 1;
+    }
+    reader_only.seconds = seconds_since(t0);
+    report("1. reader only (baseline)", reader_only, nullptr);
+    Totals full;
+    t0 = std::chrono::steady_clock::now();
+    if (!replay_pass({path}, &engine, &full)) {
+        return 1;
+    }
+    full.seconds = seconds_since(t0);
+    report("2. reader + state + rules", full, &reader_only);
+    return 0;
+}
+
 int main(int argc, char** argv) {
-    const int passes = argc > 1 ? std::atoi(argv[1]) : 20;
-    const std::string rules = argc > 2 ? argv[2] : kShared + "/corpus/rules/falco_rules.yaml";
+    const bool one_capture = argc > 2 && std::string(argv[1]) == "--capture";
+    const int passes = argc > 1 && !one_capture ? std::atoi(argv[1]) : 20;
+    const int rules_arg = one_capture ? 3 : 2;
+    const std::string rules =
+        argc > rules_arg ? argv[rules_arg] : kShared + "/corpus/rules/falco_rules.yaml";
 
     kestrel::daemon::Config config;
     config.rules_files = {rules};
@@ -146,6 +181,11 @@ int main(int argc, char** argv) {
                      engine.error().to_string().c_str());
         return 1;
     }
+    if (one_capture) {
+        std::printf("peak RSS after loading the rules: %ld KiB\n", peak_rss_kib());
+        return bench_one_capture(argv[2], **engine);
+    }
+    const std::vector<std::string> corpus = corpus_paths();
     std::printf("replay_bench: %d passes over %zu corpus captures, rules %s\n", passes,
                 std::size(kCaptures), rules.c_str());
     std::printf("peak RSS after loading the rules: %ld KiB\n", peak_rss_kib());
@@ -153,7 +193,7 @@ int main(int argc, char** argv) {
     Totals reader_only;
     auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < passes; ++i) {
-        if (!replay_pass(nullptr, &reader_only)) {
+        if (!replay_pass(corpus, nullptr, &reader_only)) {
             return 1;
         }
     }
@@ -163,7 +203,7 @@ int main(int argc, char** argv) {
     Totals full;
     t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < passes; ++i) {
-        if (!replay_pass(engine->get(), &full)) {
+        if (!replay_pass(corpus, engine->get(), &full)) {
             return 1;
         }
     }

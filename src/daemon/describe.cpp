@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/log.hpp"
+#include "daemon/default_rules.hpp"
 #include "rules/loader.hpp"
 #include "rules/validation_output.hpp"
 #include "rules/yaml_reader.hpp"
@@ -179,13 +180,23 @@ int validate_and_describe(const std::vector<std::string>& files, const DescribeR
 }
 
 int describe_rules(const std::vector<std::string>& rules_paths, const DescribeRequest& request) {
+    rules::RulesLoader loader;
+    std::vector<std::string> files = expand_rules_paths(rules_paths);
     if (rules_paths.empty()) {
+        // Nothing configured: the built-in ruleset, as a run would use it.
+        const rules::LoadResult& res =
+            loader.load_content(std::string(default_rules_content()), kDefaultRulesName);
+        if (!res.successful()) {
+            print_error(res.as_verbose_string(loader.contents()));
+            return 1;
+        }
+    } else if (files.empty()) {
+        // Only empty directories: Falco checks the expanded file list.
         print_error("You must specify at least one rules file/directory via -r or a rules_files "
                     "entry in falco.yaml");
         return 1;
     }
-    rules::RulesLoader loader;
-    for (const std::string& file : expand_rules_paths(rules_paths)) {
+    for (const std::string& file : files) {
         const rules::LoadResult& res = loader.load_file(file);
         if (!res.successful()) {
             // Falco stops at the first file that fails and reports it in full.

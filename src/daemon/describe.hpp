@@ -31,9 +31,10 @@ struct DescribeRequest {
     bool verbose = false; // -v: load warnings in full on stderr, as Falco does
 };
 
-// Loads `rules_paths` (files, or directories whose .yml/.yaml files load in name order) and
-// prints the description on stdout. Returns Falco's exit code: 0, or 1 with "Error: ..." on
-// stderr (no rules file, a file that fails to load, an unknown rule for -l).
+// Loads `rules_paths` (files, or directories whose .yml/.yaml files load in name order; none:
+// the built-in ruleset of daemon/default_rules.hpp) and prints the description on stdout.
+// Returns Falco's exit code: 0, or 1 with "Error: ..." on stderr (only empty directories, a file
+// that fails to load, an unknown rule for -l).
 int describe_rules(const std::vector<std::string>& rules_paths, const DescribeRequest& request);
 
 // `-V <files> -L` (or -l): Falco's validate_rules_files() with a description. The -V output

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/log.hpp"
+#include "daemon/default_rules.hpp"
 #include "daemon/describe.hpp"
 #include "rules/validation_output.hpp"
 
@@ -42,14 +43,25 @@ base::Result<eval::RulesetOptions> ruleset_options(const Config& config) {
 } // namespace
 
 base::Result<std::unique_ptr<RulesEngine>> RulesEngine::load(const Config& config) {
+    std::unique_ptr<RulesEngine> engine(new RulesEngine());
     std::vector<std::string> files = expand_rules_paths(config.rules_files);
-    if (files.empty()) {
+    if (config.rules_files.empty()) {
+        // Nothing configured (no -r, no rules_files): Kestrel's built-in ruleset.
+        const rules::LoadResult& result =
+            engine->loader_.load_content(std::string(default_rules_content()), kDefaultRulesName);
+        if (!engine->loader_.successful()) {
+            rules::ValidationText text =
+                rules::validation_text({result}, engine->loader_.contents());
+            return make_error(ErrorCode::kInternal,
+                              fmt::format("Could not load the built-in rules {}:\n{}",
+                                          kDefaultRulesName, text.summary));
+        }
+    } else if (files.empty()) {
         // Falco's wording, so scripts that grep for it keep working.
         return make_error(ErrorCode::kInvalidArgument,
                           "You must specify at least one rules file/directory via -r or a "
                           "rules_files entry in falco.yaml");
     }
-    std::unique_ptr<RulesEngine> engine(new RulesEngine());
     for (const std::string& file : files) {
         const rules::LoadResult& result = engine->loader_.load_file(file);
         if (!engine->loader_.successful()) {
@@ -77,7 +89,9 @@ base::Result<std::unique_ptr<RulesEngine>> RulesEngine::load(const Config& confi
         return formatter.error();
     }
     engine->formatter_.emplace(std::move(*formatter));
-    KES_LOG_INFO("loaded {} rules from {} file(s)", engine->ruleset_->rules().size(), files.size());
+    KES_LOG_INFO("loaded {} rules from {}", engine->ruleset_->rules().size(),
+                 config.rules_files.empty() ? std::string("the built-in ") + kDefaultRulesName
+                                            : fmt::format("{} file(s)", files.size()));
     return engine;
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include <unistd.h>
@@ -257,9 +258,17 @@ TEST(Describe, Errors) {
     EXPECT_EQ(unknown.exit_code, 1);
     EXPECT_TRUE(has(unknown.err, "Rule \"invalid\" is not loaded")) << unknown.err;
 
-    Outcome none = run_kestrel({"-c", empty_config(), "-L"});
+    // Falco's error for an empty rules list: here, a directory without rules files (no rules
+    // configured at all gives Kestrel's built-in rules instead).
+    std::string empty_dir = "/tmp/kestrel-e2e-describe-empty-rules-dir";
+    std::filesystem::create_directories(empty_dir);
+    Outcome none = run_kestrel({"-c", empty_config(), "-r", empty_dir, "-L"});
     EXPECT_EQ(none.exit_code, 1);
     EXPECT_TRUE(has(none.err, "You must specify at least one rules file")) << none.err;
+
+    Outcome builtin = run_kestrel({"-c", empty_config(), "-L"});
+    EXPECT_EQ(builtin.exit_code, 0) << builtin.err;
+    EXPECT_TRUE(has(builtin.out, "Sensitive file read by an unexpected program")) << builtin.out;
 
     // TestFalco_Print_Rules/invalid-rules.
     std::string invalid = write_temp("invalid_rule_output.yaml", R"yaml(

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -92,7 +93,10 @@ TEST(Replay, MissingCaptureIsAClearError) {
 }
 
 TEST(Replay, NoRulesFileIsFalcosError) {
-    ReplayRun run = replay({"-e", kCatWrite});
+    // A rules directory with no rules files (none configured at all means the built-in rules).
+    std::string empty_dir = "/tmp/kestrel-e2e-replay-empty-rules-dir";
+    std::filesystem::create_directories(empty_dir);
+    ReplayRun run = replay({"-e", kCatWrite, "-r", empty_dir});
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_NE(run.err.find("You must specify at least one rules file"), std::string::npos)
         << run.err;

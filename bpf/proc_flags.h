@@ -62,8 +62,8 @@
 #define KES_MODULE_INIT_COMPRESSED_FILE (1 << 2)
 
 /* userfaultfd flags (PPM_O_* bits of open's encoding, plus user-mode-only). */
-#define KES_UFFD_NONBLOCK (1 << 6)  /* KES_O_NONBLOCK */
-#define KES_UFFD_CLOEXEC (1 << 12)  /* KES_O_CLOEXEC */
+#define KES_UFFD_NONBLOCK (1 << 6) /* KES_O_NONBLOCK */
+#define KES_UFFD_CLOEXEC (1 << 12) /* KES_O_CLOEXEC */
 
 /* io_uring_setup flags (PPM_IORING_SETUP_*; bit 2 is Falco's SQ_NEED_WAKEUP). */
 #define KES_IORING_SETUP_IOPOLL (1 << 0)

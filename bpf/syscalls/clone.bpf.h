@@ -120,8 +120,9 @@ static __always_inline __u64 clone3_child_flags(struct task_struct *task)
 	f |= BPF_CORE_READ(task, clear_child_tid) ? KES_CLONE_CHILD_CLEARTID : 0;
 	f |= BPF_CORE_READ(task, ptrace) ? KES_CLONE_PTRACE : 0;
 	/* Without CLONE_SETTLS the child inherits its creator's TLS base (x86_64: fsbase). */
-	f |= BPF_CORE_READ(task, thread.fsbase) != BPF_CORE_READ(ref, thread.fsbase) ? KES_CLONE_SETTLS
-										     : 0;
+	f |= BPF_CORE_READ(task, thread.fsbase) != BPF_CORE_READ(ref, thread.fsbase)
+		 ? KES_CLONE_SETTLS
+		 : 0;
 	struct nsproxy *ns = BPF_CORE_READ(task, nsproxy);
 	struct nsproxy *rns = BPF_CORE_READ(ref, nsproxy);
 	if (ns && rns && ns != rns) {
@@ -129,8 +130,9 @@ static __always_inline __u64 clone3_child_flags(struct task_struct *task)
 		f |= BPF_CORE_READ(ns, uts_ns) != BPF_CORE_READ(rns, uts_ns) ? KES_CLONE_NEWUTS : 0;
 		f |= BPF_CORE_READ(ns, ipc_ns) != BPF_CORE_READ(rns, ipc_ns) ? KES_CLONE_NEWIPC : 0;
 		f |= BPF_CORE_READ(ns, net_ns) != BPF_CORE_READ(rns, net_ns) ? KES_CLONE_NEWNET : 0;
-		f |= BPF_CORE_READ(ns, cgroup_ns) != BPF_CORE_READ(rns, cgroup_ns) ? KES_CLONE_NEWCGROUP
-										   : 0;
+		f |= BPF_CORE_READ(ns, cgroup_ns) != BPF_CORE_READ(rns, cgroup_ns)
+			 ? KES_CLONE_NEWCGROUP
+			 : 0;
 	}
 	if (pid_ns_of(BPF_CORE_READ(task, thread_pid)) != pid_ns_of(BPF_CORE_READ(ref, thread_pid)))
 		f |= KES_CLONE_NEWPID;
@@ -211,16 +213,19 @@ static __always_inline void fill_clone(struct pt_regs *regs, long ret, __u16 evt
 	rec_push_str(&r, KES_P_CLONE_COMM, comm, 0);
 	rec_push_cgroups(&r, KES_P_CLONE_CGROUPS, s, sidx, task);
 	rec_push_u32(&r, KES_P_CLONE_FLAGS,
-		     clone_flags_to_ppm(clone_raw_flags(regs, ret, evt, task)) | child_in_pidns(task));
+		     clone_flags_to_ppm(clone_raw_flags(regs, ret, evt, task)) |
+			 child_in_pidns(task));
 	rec_push_u32(&r, KES_P_CLONE_UID, BPF_CORE_READ(task, cred, euid.val));
 	rec_push_u32(&r, KES_P_CLONE_GID, BPF_CORE_READ(task, cred, egid.val));
 	rec_push_s64(&r, KES_P_CLONE_VTID, pid_vnr(BPF_CORE_READ(task, thread_pid)));
-	rec_push_s64(&r, KES_P_CLONE_VPID, pid_vnr(BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID])));
+	rec_push_s64(&r, KES_P_CLONE_VPID,
+		     pid_vnr(BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID])));
 	/* Only the child reports it (as Falco): the start time (CLOCK_MONOTONIC ns) of the init
 	 * of its pid namespace, which tells a container's processes from the host's. */
 	__u64 init_start = 0;
 	if (ret == 0) {
-		struct pid_namespace *ns = pid_ns_of(BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID]));
+		struct pid_namespace *ns =
+		    pid_ns_of(BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID]));
 		init_start = BPF_CORE_READ(ns, child_reaper, start_time);
 	}
 	rec_push_u64(&r, KES_P_CLONE_PIDNS_INIT_START_TS, init_start);

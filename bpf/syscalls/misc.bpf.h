@@ -11,45 +11,84 @@
 static __always_inline __u16 ptrace_request_to_ppm(long req)
 {
 	switch (req) {
-	case 0: return KES_PTRACE_TRACEME;
-	case 1: return KES_PTRACE_PEEKTEXT;
-	case 2: return KES_PTRACE_PEEKDATA;
-	case 3: return KES_PTRACE_PEEKUSR;
-	case 4: return KES_PTRACE_POKETEXT;
-	case 5: return KES_PTRACE_POKEDATA;
-	case 6: return KES_PTRACE_POKEUSR;
-	case 7: return KES_PTRACE_CONT;
-	case 8: return KES_PTRACE_KILL;
-	case 9: return KES_PTRACE_SINGLESTEP;
-	case 12: return KES_PTRACE_GETREGS;
-	case 13: return KES_PTRACE_SETREGS;
-	case 14: return KES_PTRACE_GETFPREGS;
-	case 15: return KES_PTRACE_SETFPREGS;
-	case 16: return KES_PTRACE_ATTACH;
-	case 17: return KES_PTRACE_DETACH;
-	case 18: return KES_PTRACE_GETFPXREGS;
-	case 19: return KES_PTRACE_SETFPXREGS;
-	case 21: return KES_PTRACE_OLDSETOPTIONS;
-	case 24: return KES_PTRACE_SYSCALL;
-	case 25: return KES_PTRACE_GET_THREAD_AREA;
-	case 26: return KES_PTRACE_SET_THREAD_AREA;
-	case 30: return KES_PTRACE_ARCH_PRCTL;
-	case 31: return KES_PTRACE_SYSEMU;
-	case 32: return KES_PTRACE_SYSEMU_SINGLESTEP;
-	case 33: return KES_PTRACE_SINGLEBLOCK;
-	case 0x4200: return KES_PTRACE_SETOPTIONS;
-	case 0x4201: return KES_PTRACE_GETEVENTMSG;
-	case 0x4202: return KES_PTRACE_GETSIGINFO;
-	case 0x4203: return KES_PTRACE_SETSIGINFO;
-	case 0x4204: return KES_PTRACE_GETREGSET;
-	case 0x4205: return KES_PTRACE_SETREGSET;
-	case 0x4206: return KES_PTRACE_SEIZE;
-	case 0x4207: return KES_PTRACE_INTERRUPT;
-	case 0x4208: return KES_PTRACE_LISTEN;
-	case 0x4209: return KES_PTRACE_PEEKSIGINFO;
-	case 0x420a: return KES_PTRACE_GETSIGMASK;
-	case 0x420b: return KES_PTRACE_SETSIGMASK;
-	default: return KES_PTRACE_UNKNOWN;
+	case 0:
+		return KES_PTRACE_TRACEME;
+	case 1:
+		return KES_PTRACE_PEEKTEXT;
+	case 2:
+		return KES_PTRACE_PEEKDATA;
+	case 3:
+		return KES_PTRACE_PEEKUSR;
+	case 4:
+		return KES_PTRACE_POKETEXT;
+	case 5:
+		return KES_PTRACE_POKEDATA;
+	case 6:
+		return KES_PTRACE_POKEUSR;
+	case 7:
+		return KES_PTRACE_CONT;
+	case 8:
+		return KES_PTRACE_KILL;
+	case 9:
+		return KES_PTRACE_SINGLESTEP;
+	case 12:
+		return KES_PTRACE_GETREGS;
+	case 13:
+		return KES_PTRACE_SETREGS;
+	case 14:
+		return KES_PTRACE_GETFPREGS;
+	case 15:
+		return KES_PTRACE_SETFPREGS;
+	case 16:
+		return KES_PTRACE_ATTACH;
+	case 17:
+		return KES_PTRACE_DETACH;
+	case 18:
+		return KES_PTRACE_GETFPXREGS;
+	case 19:
+		return KES_PTRACE_SETFPXREGS;
+	case 21:
+		return KES_PTRACE_OLDSETOPTIONS;
+	case 24:
+		return KES_PTRACE_SYSCALL;
+	case 25:
+		return KES_PTRACE_GET_THREAD_AREA;
+	case 26:
+		return KES_PTRACE_SET_THREAD_AREA;
+	case 30:
+		return KES_PTRACE_ARCH_PRCTL;
+	case 31:
+		return KES_PTRACE_SYSEMU;
+	case 32:
+		return KES_PTRACE_SYSEMU_SINGLESTEP;
+	case 33:
+		return KES_PTRACE_SINGLEBLOCK;
+	case 0x4200:
+		return KES_PTRACE_SETOPTIONS;
+	case 0x4201:
+		return KES_PTRACE_GETEVENTMSG;
+	case 0x4202:
+		return KES_PTRACE_GETSIGINFO;
+	case 0x4203:
+		return KES_PTRACE_SETSIGINFO;
+	case 0x4204:
+		return KES_PTRACE_GETREGSET;
+	case 0x4205:
+		return KES_PTRACE_SETREGSET;
+	case 0x4206:
+		return KES_PTRACE_SEIZE;
+	case 0x4207:
+		return KES_PTRACE_INTERRUPT;
+	case 0x4208:
+		return KES_PTRACE_LISTEN;
+	case 0x4209:
+		return KES_PTRACE_PEEKSIGINFO;
+	case 0x420a:
+		return KES_PTRACE_GETSIGMASK;
+	case 0x420b:
+		return KES_PTRACE_SETSIGMASK;
+	default:
+		return KES_PTRACE_UNKNOWN;
 	}
 }
 

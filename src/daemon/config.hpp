@@ -11,6 +11,7 @@
 #include "base/result.hpp"
 #include "daemon/config_tree.hpp"
 #include "daemon/event_selection.hpp"
+#include "daemon/metrics_config.hpp"
 #include "daemon/webserver_config.hpp"
 
 namespace kestrel::daemon {
@@ -54,6 +55,13 @@ struct Config {
     bool stdout_output_enabled = true;
 
     WebserverConfig webserver;
+    MetricsConfig metrics;
+    metrics::DropConfig syscall_event_drops;
+
+    // Set by load_configuration(): the configuration files read (falco.sha256_config_file.*)
+    // and when (falco.reload_ts, wall-clock ns).
+    std::vector<std::string> config_files;
+    uint64_t loaded_ns = 0;
 };
 
 // Reads and validates every key Kestrel knows. A malformed value is an error naming the key;

@@ -261,7 +261,7 @@ bool HttpSink::pause(uint32_t ms) {
     return false;
 }
 
-void HttpSink::spool_locked(std::string_view line) {
+bool HttpSink::spool_locked(std::string_view line) {
     const Spool::AppendResult r = spool_->append(line);
     if (r == Spool::AppendResult::kOk) {
         if (std::exchange(spool_full_, false)) {
@@ -270,7 +270,7 @@ void HttpSink::spool_locked(std::string_view line) {
                          options_.spool_dir, std::exchange(burst_dropped_, 0));
         }
         cv_.notify_one();
-        return;
+        return true;
     }
     counters().dropped.fetch_add(1, std::memory_order_relaxed);
     ++burst_dropped_;
@@ -284,6 +284,7 @@ void HttpSink::spool_locked(std::string_view line) {
             KES_LOG_ERROR("http output: cannot spool: {}; dropping alerts", spool_->last_error());
         }
     }
+    return false;
 }
 
 void HttpSink::deliver(const eval::Alert& /*alert*/, std::string_view line) {
@@ -291,12 +292,15 @@ void HttpSink::deliver(const eval::Alert& /*alert*/, std::string_view line) {
         std::lock_guard lock(mu_);
         // Spooled alerts go first: this one queues behind them. Stopping: keep it for next start.
         if (!spool_->empty() || stop_requested()) {
-            spool_locked(line);
+            if (spool_locked(line)) {
+                counters().retried.fetch_add(1, std::memory_order_relaxed);
+            }
             return;
         }
     }
     SinkCounters& c = counters();
     uint32_t backoff = options_.retry_backoff_ms;
+    bool retried = false;
     for (uint32_t attempt = 0;; ++attempt) {
         const PostResult r = post(line);
         if (r == PostResult::kOk) {
@@ -322,7 +326,7 @@ void HttpSink::deliver(const eval::Alert& /*alert*/, std::string_view line) {
         if (attempt >= options_.max_retries) {
             break;
         }
-        if (attempt == 0) {
+        if (!std::exchange(retried, true)) {
             c.retried.fetch_add(1, std::memory_order_relaxed);
         }
         if (!pause(backoff)) {
@@ -331,7 +335,9 @@ void HttpSink::deliver(const eval::Alert& /*alert*/, std::string_view line) {
         backoff = std::min(backoff * 2, options_.retry_max_backoff_ms);
     }
     std::lock_guard lock(mu_);
-    spool_locked(line);
+    if (spool_locked(line) && !retried) {
+        c.retried.fetch_add(1, std::memory_order_relaxed);
+    }
     // Retries just failed: the drainer's first probe waits one backoff step.
     probe_backoff_ms_ = options_.retry_backoff_ms;
     next_probe_ = Clock::now() + std::chrono::milliseconds(probe_backoff_ms_);
@@ -340,7 +346,6 @@ void HttpSink::deliver(const eval::Alert& /*alert*/, std::string_view line) {
 void HttpSink::drain_loop() {
     SinkCounters& c = counters();
     std::string record;
-    bool head_failed = false; // the spool's oldest record already failed once
     uint64_t resent = 0;
     std::unique_lock lock(mu_);
     while (true) {
@@ -367,9 +372,6 @@ void HttpSink::drain_loop() {
         }
         if (r == PostResult::kFailed) {
             c.failed.fetch_add(1, std::memory_order_relaxed);
-            if (!std::exchange(head_failed, true)) {
-                c.retried.fetch_add(1, std::memory_order_relaxed);
-            }
             note_failure(r);
             probe_backoff_ms_ = probe_backoff_ms_ == 0 ? options_.retry_backoff_ms
                                                        : std::min(probe_backoff_ms_ * 2,
@@ -388,7 +390,6 @@ void HttpSink::drain_loop() {
             c.dropped.fetch_add(1, std::memory_order_relaxed);
             note_failure(r);
         }
-        head_failed = false;
         probe_backoff_ms_ = 0;
         spool_->pop_front();
         if (spool_->empty()) {

@@ -8,7 +8,10 @@
 // even when no new alert arrives. Order holds because deliver() posts directly only while the
 // spool is empty, and appends to the spool otherwise: the spool is only ever emptied by the
 // drainer after its last post succeeded, and only ever filled by deliver() after its own post.
-// counters() may be read from any thread.
+// counters() may be read from any thread. Counters: delivered = accepted (2xx); failed = each
+// failed POST (retries and drainer probes included); retried = alerts that did not get through
+// on their first attempt and were retried or spooled; dropped = alerts given up on (spool full
+// or unwritable, or a status refusing the body itself).
 
 #include <chrono>
 #include <condition_variable>
@@ -80,7 +83,8 @@ class HttpSink final : public Sink {
     bool aborting() const;
     // Waits `ms`, returning early (false) when aborting.
     bool pause(uint32_t ms);
-    void spool_locked(std::string_view line);
+    // Appends to the spool (mu_ held); false: dropped (full or unwritable), counted and logged.
+    bool spool_locked(std::string_view line);
     void drain_loop();
     void note_failure(PostResult result);
 

@@ -1,6 +1,7 @@
 #include "output/config.hpp"
 
 #include "output/file_sink.hpp"
+#include "output/http_sink.hpp"
 #include "output/outputs.hpp"
 #include "output/program_sink.hpp"
 #include "output/stdout_sink.hpp"
@@ -34,6 +35,13 @@ base::Result<std::vector<std::unique_ptr<Sink>>> make_sinks(const OutputsConfig&
         }
         sinks.push_back(std::make_unique<ProgramSink>(config.program, config.program_keep_alive,
                                                       config.buffered));
+    }
+    if (config.http_enabled) {
+        auto http = HttpSink::create(config.http);
+        if (!http.ok()) {
+            return http.error();
+        }
+        sinks.push_back(std::move(*http));
     }
     return sinks;
 }

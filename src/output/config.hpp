@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "output/http_sink.hpp"
 #include "output/sink.hpp"
 #include "output/syslog_sink.hpp"
 
@@ -29,13 +30,16 @@ struct OutputsConfig {
     bool program_enabled = false; // program_output.*
     bool program_keep_alive = false;
     std::string program;
+
+    bool http_enabled = false; // http_output.* (daemon/http_output_config.cpp reads them)
+    HttpOptions http;
 };
 
 // The queue capacity `configured` stands for (0: Kestrel's bounded default).
 size_t resolve_queue_capacity(uint64_t configured);
 
-// The enabled sinks, in Falco's order (stdout, syslog, file, program). Fails when a file cannot
-// be opened or a program output has no program (the message names the key).
+// The enabled sinks, in Falco's order (stdout, syslog, file, program, http). Fails when a file
+// cannot be opened or a program output has no program (the message names the key).
 base::Result<std::vector<std::unique_ptr<Sink>>> make_sinks(const OutputsConfig& config);
 
 } // namespace kestrel::output

@@ -38,7 +38,8 @@ bool is_clone(const event::View& e) {
 enum class Side { kBoth, kCallerOnly, kChildOnly };
 
 // Loads /proc, then applies the tree's records in timestamp order (dropping one side of each
-// clone when asked), calling check(tables, event) after each one is applied.
+// clone when asked), calling check(tables, event) after each one is applied. At the end, every
+// thread of the tree has exited: the procexits must have removed them all.
 void replay(const TreeRun& run, const std::set<int64_t>& tgids, Side side,
             const std::function<void(const state::Tables&, const event::View&)>& check) {
     state::Tables tables;
@@ -63,6 +64,14 @@ void replay(const TreeRun& run, const std::set<int64_t>& tgids, Side side,
         }
         tables.apply(e);
         check(tables, e);
+    }
+    tables.flush_pending();
+    std::set<int64_t> seen;
+    for (const auto& e : records) {
+        seen.insert(e.tid());
+    }
+    for (int64_t tid : seen) {
+        EXPECT_EQ(tables.find_thread(tid), nullptr) << "thread " << tid << " left after its exit";
     }
 }
 

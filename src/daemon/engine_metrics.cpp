@@ -1,0 +1,86 @@
+#include "daemon/engine_metrics.hpp"
+
+#include <unistd.h>
+
+#include "base/log.hpp"
+#include "eval/alert.hpp"
+#include "rules/items.hpp"
+
+namespace kestrel::daemon {
+
+InternalOutputs::InternalOutputs(const Config& config) {
+    format_.json_output = config.json_output;
+    format_.hostname = eval::resolve_hostname();
+    to_stdout_ = config.stdout_output_enabled;
+    rules::Priority min = rules::Priority::kDebug;
+    if (rules::parse_priority(config.priority, &min)) {
+        min_priority_ = static_cast<int>(min);
+    }
+}
+
+void InternalOutputs::deliver(metrics::InternalAlert&& alert) {
+    // Falco drops messages less severe than `priority` (the drop alert is Debug).
+    if (alert.priority > min_priority_ || !to_stdout_) {
+        return;
+    }
+    std::string line = metrics::render_internal_alert(alert, format_);
+    line += '\n';
+    std::lock_guard lock(mutex_);
+    const char* p = line.data();
+    size_t left = line.size();
+    while (left > 0) {
+        ssize_t n = ::write(STDOUT_FILENO, p, left);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return; // stdout gone: nothing to tell it
+        }
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+    ++delivered_;
+}
+
+EngineMetrics::EngineMetrics(const Config& config, const eval::Ruleset* ruleset)
+    : config_(config), internal_(config) {
+    if (MetricsService::wanted(config)) {
+        counters_ = std::make_unique<EngineCounters>(ruleset);
+        service_ = std::make_unique<MetricsService>(config);
+        service_->set_engine_counters(counters_.get());
+    }
+}
+
+EngineMetrics::~EngineMetrics() { stop(); }
+
+base::Status EngineMetrics::start() {
+    if (!service_) {
+        return base::Ok{};
+    }
+    return service_->start(
+        [this](metrics::InternalAlert&& alert) { internal_.deliver(std::move(alert)); });
+}
+
+void EngineMetrics::stop() {
+    if (service_) {
+        service_->stop();
+    }
+}
+
+bool EngineMetrics::act_on_drops(const metrics::DropVerdict& verdict) {
+    // Falco's order: log (debug level), alert, then exit.
+    if (verdict.log) {
+        KES_LOG_DEBUG("{}", verdict.message());
+    }
+    if (verdict.alert) {
+        internal_.deliver(verdict.to_alert(ebpf_));
+    }
+    if (verdict.exit) {
+        KES_LOG_ERROR("{}", verdict.message());
+        KES_LOG_ERROR("Exiting.");
+        return false;
+    }
+    return true;
+}
+
+} // namespace kestrel::daemon

@@ -84,7 +84,17 @@ enum kes_event_type {
 	KES_EVT_FCNTL = 59,
 	KES_EVT_MPROTECT = 60,
 	KES_EVT_KILL = 61,
-	KES_EVT_MAX = 62,
+	KES_EVT_SETRESGID = 100,
+	KES_EVT_SETREUID = 101,
+	KES_EVT_SETREGID = 102,
+	KES_EVT_SETSID = 103,
+	KES_EVT_SETPGID = 104,
+	KES_EVT_TKILL = 105,
+	KES_EVT_TGKILL = 106,
+	KES_EVT_IO_URING_SETUP = 107,
+	KES_EVT_IO_URING_ENTER = 108,
+	KES_EVT_IO_URING_REGISTER = 109,
+	KES_EVT_MAX = 110,
 };
 
 /* Parameter types; encodings in schema/README.md. */
@@ -813,6 +823,96 @@ enum kes_kill_param {
 	KES_P_KILL_RES = 0, /* errno */
 	KES_P_KILL_PID = 1, /* pid */
 	KES_P_KILL_SIG = 2, /* sigtype */
+};
+
+/* setresgid (100): a process changed its real, effective and saved group ids */
+#define KES_SETRESGID_NPARAMS 4
+enum kes_setresgid_param {
+	KES_P_SETRESGID_RES = 0, /* errno */
+	KES_P_SETRESGID_RGID = 1, /* gid */
+	KES_P_SETRESGID_EGID = 2, /* gid */
+	KES_P_SETRESGID_SGID = 3, /* gid */
+};
+
+/* setreuid (101): a process changed its real and effective user ids */
+#define KES_SETREUID_NPARAMS 3
+enum kes_setreuid_param {
+	KES_P_SETREUID_RES = 0, /* errno */
+	KES_P_SETREUID_RUID = 1, /* uid */
+	KES_P_SETREUID_EUID = 2, /* uid */
+};
+
+/* setregid (102): a process changed its real and effective group ids */
+#define KES_SETREGID_NPARAMS 3
+enum kes_setregid_param {
+	KES_P_SETREGID_RES = 0, /* errno */
+	KES_P_SETREGID_RGID = 1, /* gid */
+	KES_P_SETREGID_EGID = 2, /* gid */
+};
+
+/* setsid (103): a process started a new session */
+#define KES_SETSID_NPARAMS 1
+enum kes_setsid_param {
+	KES_P_SETSID_RES = 0, /* pid */
+};
+
+/* setpgid (104): a process group was set */
+#define KES_SETPGID_NPARAMS 3
+enum kes_setpgid_param {
+	KES_P_SETPGID_RES = 0, /* pid */
+	KES_P_SETPGID_PID = 1, /* pid */
+	KES_P_SETPGID_PGID = 2, /* pid */
+};
+
+/* tkill (105): a signal was sent to a thread */
+#define KES_TKILL_NPARAMS 3
+enum kes_tkill_param {
+	KES_P_TKILL_RES = 0, /* errno */
+	KES_P_TKILL_TID = 1, /* pid */
+	KES_P_TKILL_SIG = 2, /* sigtype */
+};
+
+/* tgkill (106): a signal was sent to a thread of a thread group */
+#define KES_TGKILL_NPARAMS 4
+enum kes_tgkill_param {
+	KES_P_TGKILL_RES = 0, /* errno */
+	KES_P_TGKILL_PID = 1, /* pid */
+	KES_P_TGKILL_TID = 2, /* pid */
+	KES_P_TGKILL_SIG = 3, /* sigtype */
+};
+
+/* io_uring_setup (107): an io_uring instance was created */
+#define KES_IO_URING_SETUP_NPARAMS 8
+enum kes_io_uring_setup_param {
+	KES_P_IO_URING_SETUP_RES = 0, /* errno */
+	KES_P_IO_URING_SETUP_ENTRIES = 1, /* uint32 */
+	KES_P_IO_URING_SETUP_SQ_ENTRIES = 2, /* uint32 */
+	KES_P_IO_URING_SETUP_CQ_ENTRIES = 3, /* uint32 */
+	KES_P_IO_URING_SETUP_FLAGS = 4, /* flags32 */
+	KES_P_IO_URING_SETUP_SQ_THREAD_CPU = 5, /* uint32 */
+	KES_P_IO_URING_SETUP_SQ_THREAD_IDLE = 6, /* uint32 */
+	KES_P_IO_URING_SETUP_FEATURES = 7, /* flags32 */
+};
+
+/* io_uring_enter (108): io_uring submissions were made or completions awaited */
+#define KES_IO_URING_ENTER_NPARAMS 6
+enum kes_io_uring_enter_param {
+	KES_P_IO_URING_ENTER_RES = 0, /* errno */
+	KES_P_IO_URING_ENTER_FD = 1, /* fd */
+	KES_P_IO_URING_ENTER_TO_SUBMIT = 2, /* uint32 */
+	KES_P_IO_URING_ENTER_MIN_COMPLETE = 3, /* uint32 */
+	KES_P_IO_URING_ENTER_FLAGS = 4, /* flags32 */
+	KES_P_IO_URING_ENTER_SIG = 5, /* uint32 */
+};
+
+/* io_uring_register (109): resources were registered with an io_uring instance */
+#define KES_IO_URING_REGISTER_NPARAMS 5
+enum kes_io_uring_register_param {
+	KES_P_IO_URING_REGISTER_RES = 0, /* errno */
+	KES_P_IO_URING_REGISTER_FD = 1, /* fd */
+	KES_P_IO_URING_REGISTER_OPCODE = 2, /* enumflags16 */
+	KES_P_IO_URING_REGISTER_ARG = 3, /* uint64 */
+	KES_P_IO_URING_REGISTER_NR_ARGS = 4, /* uint32 */
 };
 
 /* Open flags (PPM_O_*): the `flags` parameter of open, openat, openat2 */

@@ -501,8 +501,68 @@ constexpr std::array<ParamInfo, 3> kKillParams = {{
     {"pid", ParamType::kPid, ""},
     {"sig", ParamType::kSigtype, ""},
 }};
+constexpr std::array<ParamInfo, 4> kSetresgidParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"rgid", ParamType::kGid, ""},
+    {"egid", ParamType::kGid, ""},
+    {"sgid", ParamType::kGid, ""},
+}};
+constexpr std::array<ParamInfo, 3> kSetreuidParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"ruid", ParamType::kUid, ""},
+    {"euid", ParamType::kUid, ""},
+}};
+constexpr std::array<ParamInfo, 3> kSetregidParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"rgid", ParamType::kGid, ""},
+    {"egid", ParamType::kGid, ""},
+}};
+constexpr std::array<ParamInfo, 1> kSetsidParams = {{
+    {"res", ParamType::kPid, "the new session id, or -errno"},
+}};
+constexpr std::array<ParamInfo, 3> kSetpgidParams = {{
+    {"res", ParamType::kPid, ""},
+    {"pid", ParamType::kPid, ""},
+    {"pgid", ParamType::kPid, ""},
+}};
+constexpr std::array<ParamInfo, 3> kTkillParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"tid", ParamType::kPid, ""},
+    {"sig", ParamType::kSigtype, ""},
+}};
+constexpr std::array<ParamInfo, 4> kTgkillParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"pid", ParamType::kPid, ""},
+    {"tid", ParamType::kPid, ""},
+    {"sig", ParamType::kSigtype, ""},
+}};
+constexpr std::array<ParamInfo, 8> kIoUringSetupParams = {{
+    {"res", ParamType::kErrno, "the new fd, or -errno"},
+    {"entries", ParamType::kUint32, ""},
+    {"sq_entries", ParamType::kUint32, ""},
+    {"cq_entries", ParamType::kUint32, ""},
+    {"flags", ParamType::kFlags32, "PPM io_uring setup flags (bpf/proc_flags.h)"},
+    {"sq_thread_cpu", ParamType::kUint32, ""},
+    {"sq_thread_idle", ParamType::kUint32, ""},
+    {"features", ParamType::kFlags32, "PPM io_uring features"},
+}};
+constexpr std::array<ParamInfo, 6> kIoUringEnterParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd", ParamType::kFd, ""},
+    {"to_submit", ParamType::kUint32, ""},
+    {"min_complete", ParamType::kUint32, ""},
+    {"flags", ParamType::kFlags32, "PPM io_uring enter flags"},
+    {"sig", ParamType::kUint32, "low 32 bits of the sigset pointer (as Falco)"},
+}};
+constexpr std::array<ParamInfo, 5> kIoUringRegisterParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd", ParamType::kFd, ""},
+    {"opcode", ParamType::kEnumflags16, "PPM io_uring register opcode"},
+    {"arg", ParamType::kUint64, ""},
+    {"nr_args", ParamType::kUint32, ""},
+}};
 
-constexpr std::array<EventInfo, 61> kEvents = {{
+constexpr std::array<EventInfo, 71> kEvents = {{
     {1, "execve", "process", "syscall", kExecveParams, "a program was executed (emitted at exit, successful or not)"},
     {2, "execveat", "process", "syscall", kExecveatParams, "a program was executed relative to a directory fd (emitted at exit)"},
     {3, "open", "file", "syscall", kOpenParams, "a file was opened"},
@@ -564,16 +624,26 @@ constexpr std::array<EventInfo, 61> kEvents = {{
     {59, "fcntl", "file", "syscall", kFcntlParams, "a file descriptor was manipulated with fcntl(2)"},
     {60, "mprotect", "memory", "syscall", kMprotectParams, "the protection of a memory region was changed"},
     {61, "kill", "signal", "syscall", kKillParams, "a signal was sent to a process"},
+    {100, "setresgid", "user", "syscall", kSetresgidParams, "a process changed its real, effective and saved group ids"},
+    {101, "setreuid", "user", "syscall", kSetreuidParams, "a process changed its real and effective user ids"},
+    {102, "setregid", "user", "syscall", kSetregidParams, "a process changed its real and effective group ids"},
+    {103, "setsid", "process", "syscall", kSetsidParams, "a process started a new session"},
+    {104, "setpgid", "process", "syscall", kSetpgidParams, "a process group was set"},
+    {105, "tkill", "signal", "syscall", kTkillParams, "a signal was sent to a thread"},
+    {106, "tgkill", "signal", "syscall", kTgkillParams, "a signal was sent to a thread of a thread group"},
+    {107, "io_uring_setup", "io", "syscall", kIoUringSetupParams, "an io_uring instance was created"},
+    {108, "io_uring_enter", "io", "syscall", kIoUringEnterParams, "io_uring submissions were made or completions awaited"},
+    {109, "io_uring_register", "io", "syscall", kIoUringRegisterParams, "resources were registered with an io_uring instance"},
 }};
 
 // Event id -> index in kEvents, -1 for unused ids.
 constexpr std::array<int16_t, KES_EVT_MAX> kIndexById = {{
-    -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60,
+    -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70,
 }};
 
 // Indexes in kEvents sorted by name, for binary search.
-constexpr std::array<uint16_t, 61> kByName = {{
-    15, 16, 13, 50, 49, 54, 31, 7, 8, 11, 5, 21, 41, 42, 43, 0, 1, 32, 33, 58, 40, 9, 39, 60, 36, 37, 14, 52, 29, 30, 53, 59, 2, 22, 3, 4, 55, 57, 6, 38, 19, 20, 23, 24, 25, 28, 18, 17, 47, 44, 48, 46, 12, 56, 34, 35, 26, 27, 45, 51, 10,
+constexpr std::array<uint16_t, 71> kByName = {{
+    15, 16, 13, 50, 49, 54, 31, 7, 8, 11, 5, 21, 41, 42, 43, 0, 1, 32, 33, 58, 40, 9, 39, 69, 70, 68, 60, 36, 37, 14, 52, 29, 30, 53, 59, 2, 22, 3, 4, 55, 57, 6, 38, 19, 20, 23, 24, 25, 28, 18, 17, 47, 44, 65, 63, 61, 48, 62, 64, 46, 12, 56, 34, 35, 67, 66, 26, 27, 45, 51, 10,
 }};
 
 // Numbers come from the platform headers, never from the yaml.
@@ -757,6 +827,36 @@ constexpr SyscallEvent kSyscalls[] = {
 #endif
 #ifdef SYS_kill
     {SYS_kill, 61, "kill"},
+#endif
+#ifdef SYS_setresgid
+    {SYS_setresgid, 100, "setresgid"},
+#endif
+#ifdef SYS_setreuid
+    {SYS_setreuid, 101, "setreuid"},
+#endif
+#ifdef SYS_setregid
+    {SYS_setregid, 102, "setregid"},
+#endif
+#ifdef SYS_setsid
+    {SYS_setsid, 103, "setsid"},
+#endif
+#ifdef SYS_setpgid
+    {SYS_setpgid, 104, "setpgid"},
+#endif
+#ifdef SYS_tkill
+    {SYS_tkill, 105, "tkill"},
+#endif
+#ifdef SYS_tgkill
+    {SYS_tgkill, 106, "tgkill"},
+#endif
+#ifdef SYS_io_uring_setup
+    {SYS_io_uring_setup, 107, "io_uring_setup"},
+#endif
+#ifdef SYS_io_uring_enter
+    {SYS_io_uring_enter, 108, "io_uring_enter"},
+#endif
+#ifdef SYS_io_uring_register
+    {SYS_io_uring_register, 109, "io_uring_register"},
 #endif
     {-1, 0, ""}, // end marker, not part of syscall_events()
 };

@@ -2684,4 +2684,352 @@ class KillView {
     View view_;
 };
 
+// setresgid: a process changed its real, effective and saved group ids
+class SetresgidView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SETRESGID;
+
+    explicit SetresgidView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SETRESGID_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SETRESGID_RES); }
+
+    // gid
+    [[nodiscard]] uint32_t rgid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETRESGID_RGID));
+    }
+    [[nodiscard]] bool has_rgid() const { return view_.has_param(KES_P_SETRESGID_RGID); }
+
+    // gid
+    [[nodiscard]] uint32_t egid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETRESGID_EGID));
+    }
+    [[nodiscard]] bool has_egid() const { return view_.has_param(KES_P_SETRESGID_EGID); }
+
+    // gid
+    [[nodiscard]] uint32_t sgid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETRESGID_SGID));
+    }
+    [[nodiscard]] bool has_sgid() const { return view_.has_param(KES_P_SETRESGID_SGID); }
+
+  private:
+    View view_;
+};
+
+// setreuid: a process changed its real and effective user ids
+class SetreuidView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SETREUID;
+
+    explicit SetreuidView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SETREUID_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SETREUID_RES); }
+
+    // uid
+    [[nodiscard]] uint32_t ruid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETREUID_RUID));
+    }
+    [[nodiscard]] bool has_ruid() const { return view_.has_param(KES_P_SETREUID_RUID); }
+
+    // uid
+    [[nodiscard]] uint32_t euid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETREUID_EUID));
+    }
+    [[nodiscard]] bool has_euid() const { return view_.has_param(KES_P_SETREUID_EUID); }
+
+  private:
+    View view_;
+};
+
+// setregid: a process changed its real and effective group ids
+class SetregidView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SETREGID;
+
+    explicit SetregidView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SETREGID_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SETREGID_RES); }
+
+    // gid
+    [[nodiscard]] uint32_t rgid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETREGID_RGID));
+    }
+    [[nodiscard]] bool has_rgid() const { return view_.has_param(KES_P_SETREGID_RGID); }
+
+    // gid
+    [[nodiscard]] uint32_t egid() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SETREGID_EGID));
+    }
+    [[nodiscard]] bool has_egid() const { return view_.has_param(KES_P_SETREGID_EGID); }
+
+  private:
+    View view_;
+};
+
+// setsid: a process started a new session
+class SetsidView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SETSID;
+
+    explicit SetsidView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // pid: the new session id, or -errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SETSID_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SETSID_RES); }
+
+  private:
+    View view_;
+};
+
+// setpgid: a process group was set
+class SetpgidView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SETPGID;
+
+    explicit SetpgidView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // pid
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SETPGID_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SETPGID_RES); }
+
+    // pid
+    [[nodiscard]] int64_t pid() const { return view_.param_int64(KES_P_SETPGID_PID); }
+    [[nodiscard]] bool has_pid() const { return view_.has_param(KES_P_SETPGID_PID); }
+
+    // pid
+    [[nodiscard]] int64_t pgid() const { return view_.param_int64(KES_P_SETPGID_PGID); }
+    [[nodiscard]] bool has_pgid() const { return view_.has_param(KES_P_SETPGID_PGID); }
+
+  private:
+    View view_;
+};
+
+// tkill: a signal was sent to a thread
+class TkillView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_TKILL;
+
+    explicit TkillView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_TKILL_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_TKILL_RES); }
+
+    // pid
+    [[nodiscard]] int64_t tid() const { return view_.param_int64(KES_P_TKILL_TID); }
+    [[nodiscard]] bool has_tid() const { return view_.has_param(KES_P_TKILL_TID); }
+
+    // sigtype
+    [[nodiscard]] uint8_t sig() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_TKILL_SIG));
+    }
+    [[nodiscard]] bool has_sig() const { return view_.has_param(KES_P_TKILL_SIG); }
+
+  private:
+    View view_;
+};
+
+// tgkill: a signal was sent to a thread of a thread group
+class TgkillView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_TGKILL;
+
+    explicit TgkillView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_TGKILL_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_TGKILL_RES); }
+
+    // pid
+    [[nodiscard]] int64_t pid() const { return view_.param_int64(KES_P_TGKILL_PID); }
+    [[nodiscard]] bool has_pid() const { return view_.has_param(KES_P_TGKILL_PID); }
+
+    // pid
+    [[nodiscard]] int64_t tid() const { return view_.param_int64(KES_P_TGKILL_TID); }
+    [[nodiscard]] bool has_tid() const { return view_.has_param(KES_P_TGKILL_TID); }
+
+    // sigtype
+    [[nodiscard]] uint8_t sig() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_TGKILL_SIG));
+    }
+    [[nodiscard]] bool has_sig() const { return view_.has_param(KES_P_TGKILL_SIG); }
+
+  private:
+    View view_;
+};
+
+// io_uring_setup: an io_uring instance was created
+class IoUringSetupView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_IO_URING_SETUP;
+
+    explicit IoUringSetupView(const View& view) : view_(view) {
+        KES_DCHECK(view.type() == kEventId);
+    }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno: the new fd, or -errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_IO_URING_SETUP_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_IO_URING_SETUP_RES); }
+
+    // uint32
+    [[nodiscard]] uint32_t entries() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_SETUP_ENTRIES));
+    }
+    [[nodiscard]] bool has_entries() const { return view_.has_param(KES_P_IO_URING_SETUP_ENTRIES); }
+
+    // uint32
+    [[nodiscard]] uint32_t sq_entries() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_SETUP_SQ_ENTRIES));
+    }
+    [[nodiscard]] bool has_sq_entries() const {
+        return view_.has_param(KES_P_IO_URING_SETUP_SQ_ENTRIES);
+    }
+
+    // uint32
+    [[nodiscard]] uint32_t cq_entries() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_SETUP_CQ_ENTRIES));
+    }
+    [[nodiscard]] bool has_cq_entries() const {
+        return view_.has_param(KES_P_IO_URING_SETUP_CQ_ENTRIES);
+    }
+
+    // flags32: PPM io_uring setup flags (bpf/proc_flags.h)
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_SETUP_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_IO_URING_SETUP_FLAGS); }
+
+    // uint32
+    [[nodiscard]] uint32_t sq_thread_cpu() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_SETUP_SQ_THREAD_CPU));
+    }
+    [[nodiscard]] bool has_sq_thread_cpu() const {
+        return view_.has_param(KES_P_IO_URING_SETUP_SQ_THREAD_CPU);
+    }
+
+    // uint32
+    [[nodiscard]] uint32_t sq_thread_idle() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_SETUP_SQ_THREAD_IDLE));
+    }
+    [[nodiscard]] bool has_sq_thread_idle() const {
+        return view_.has_param(KES_P_IO_URING_SETUP_SQ_THREAD_IDLE);
+    }
+
+    // flags32: PPM io_uring features
+    [[nodiscard]] uint32_t features() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_SETUP_FEATURES));
+    }
+    [[nodiscard]] bool has_features() const {
+        return view_.has_param(KES_P_IO_URING_SETUP_FEATURES);
+    }
+
+  private:
+    View view_;
+};
+
+// io_uring_enter: io_uring submissions were made or completions awaited
+class IoUringEnterView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_IO_URING_ENTER;
+
+    explicit IoUringEnterView(const View& view) : view_(view) {
+        KES_DCHECK(view.type() == kEventId);
+    }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_IO_URING_ENTER_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_IO_URING_ENTER_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_IO_URING_ENTER_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_IO_URING_ENTER_FD); }
+
+    // uint32
+    [[nodiscard]] uint32_t to_submit() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_ENTER_TO_SUBMIT));
+    }
+    [[nodiscard]] bool has_to_submit() const {
+        return view_.has_param(KES_P_IO_URING_ENTER_TO_SUBMIT);
+    }
+
+    // uint32
+    [[nodiscard]] uint32_t min_complete() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_ENTER_MIN_COMPLETE));
+    }
+    [[nodiscard]] bool has_min_complete() const {
+        return view_.has_param(KES_P_IO_URING_ENTER_MIN_COMPLETE);
+    }
+
+    // flags32: PPM io_uring enter flags
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_ENTER_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_IO_URING_ENTER_FLAGS); }
+
+    // uint32: low 32 bits of the sigset pointer (as Falco)
+    [[nodiscard]] uint32_t sig() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_ENTER_SIG));
+    }
+    [[nodiscard]] bool has_sig() const { return view_.has_param(KES_P_IO_URING_ENTER_SIG); }
+
+  private:
+    View view_;
+};
+
+// io_uring_register: resources were registered with an io_uring instance
+class IoUringRegisterView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_IO_URING_REGISTER;
+
+    explicit IoUringRegisterView(const View& view) : view_(view) {
+        KES_DCHECK(view.type() == kEventId);
+    }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_IO_URING_REGISTER_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_IO_URING_REGISTER_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_IO_URING_REGISTER_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_IO_URING_REGISTER_FD); }
+
+    // enumflags16: PPM io_uring register opcode
+    [[nodiscard]] uint16_t opcode() const {
+        return static_cast<uint16_t>(view_.param_uint(KES_P_IO_URING_REGISTER_OPCODE));
+    }
+    [[nodiscard]] bool has_opcode() const {
+        return view_.has_param(KES_P_IO_URING_REGISTER_OPCODE);
+    }
+
+    // uint64
+    [[nodiscard]] uint64_t arg() const { return view_.param_uint(KES_P_IO_URING_REGISTER_ARG); }
+    [[nodiscard]] bool has_arg() const { return view_.has_param(KES_P_IO_URING_REGISTER_ARG); }
+
+    // uint32
+    [[nodiscard]] uint32_t nr_args() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_IO_URING_REGISTER_NR_ARGS));
+    }
+    [[nodiscard]] bool has_nr_args() const {
+        return view_.has_param(KES_P_IO_URING_REGISTER_NR_ARGS);
+    }
+
+  private:
+    View view_;
+};
+
 } // namespace kestrel::event

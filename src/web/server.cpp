@@ -1,6 +1,8 @@
 #include "web/server.hpp"
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -156,6 +158,13 @@ base::Result<std::unique_ptr<Server>> Server::start(const Options& options, Hand
                                                       saved != 0 ? std::strerror(saved) : ""));
     }
 
+    // The server's threads (the listener and, created by it, the workers) inherit a mask with
+    // every signal blocked: SIGINT/SIGTERM/SIGALRM must reach the engine's thread, whose
+    // blocking waits they interrupt.
+    sigset_t all;
+    sigset_t previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
     Impl* raw = impl.get();
     raw->listener = std::thread([raw] {
         if (!raw->http->listen_after_bind()) {
@@ -163,6 +172,7 @@ base::Result<std::unique_ptr<Server>> Server::start(const Options& options, Hand
         }
         raw->listen_returned.store(true, std::memory_order_release);
     });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     return std::unique_ptr<Server>(
         new Server(std::move(impl), static_cast<uint16_t>(port), options.ssl_enabled));
 }

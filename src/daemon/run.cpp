@@ -8,6 +8,7 @@
 
 #include "base/log.hpp"
 #include "daemon/replay.hpp"
+#include "daemon/web_endpoints.hpp"
 
 #ifdef KESTREL_HAVE_CAPTURE
 #include "daemon/live.hpp"
@@ -33,10 +34,7 @@ void install_stop_handlers(unsigned duration_seconds) {
     }
 }
 
-} // namespace
-
-int run(const Config& config, const RunOptions& options) {
-    install_stop_handlers(options.duration_seconds);
+int run_engine(const Config& config, const RunOptions& options) {
     if (config.engine.kind == "modern_ebpf") {
 #ifdef KESTREL_HAVE_CAPTURE
         return run_live(config, options, g_stop);
@@ -54,6 +52,21 @@ int run(const Config& config, const RunOptions& options) {
     }
     KES_LOG_ERROR("engine.kind={} is not supported by this version of Kestrel", config.engine.kind);
     return 1;
+}
+
+} // namespace
+
+int run(const Config& config, const RunOptions& options) {
+    install_stop_handlers(options.duration_seconds);
+    // The web server runs beside whichever engine: up before it (/healthz says 503 until the
+    // engine reports itself started), down after it. --dump has no rules and no metrics.
+    std::unique_ptr<web::Server> web;
+    if (!options.dump) {
+        web = start_web_endpoints(config, config.metrics.enabled);
+    }
+    int code = run_engine(config, options);
+    engine_health().stopped();
+    return code;
 }
 
 } // namespace kestrel::daemon

@@ -15,6 +15,7 @@
 #include "daemon/event_pipeline.hpp"
 #include "daemon/event_selection.hpp"
 #include "daemon/rules_engine.hpp"
+#include "daemon/web_endpoints.hpp"
 #include "event/gen/events.hpp"
 #include "event/view.hpp"
 #include "state/proc_scan.hpp"
@@ -52,6 +53,7 @@ class Maintenance {
     // Runs whatever is due. Between two events only: it may read /proc and allocate.
     void run() {
         uint64_t now = base::monotonic_ns();
+        engine_health().beat(now); // /healthz: the loop turns
         if (now >= next_resync_) {
             wall_offset_ = base::boot_to_wall_offset_ns();
             next_resync_ = now + kClockResyncNs;
@@ -211,6 +213,7 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
     event::DecodeCounters decode_errors;
     KES_LOG_INFO("{} ({} CPUs, {} ring(s) of {} MiB)", kLiveReadyMessage, (*probe)->possible_cpus(),
                  reader->ring_count(), (*probe)->ring_size() >> 20);
+    engine_health().started(base::monotonic_ns(), /*beats=*/true);
 
     auto on_record = [&](std::span<const uint8_t> record) {
         auto view = event::decode(record, &decode_errors);

@@ -70,3 +70,58 @@ KES_EXIT_PROG(capset)
 	cred_rec_submit(&r);
 	return 0;
 }
+
+KES_EXIT_PROG(setresgid)
+{
+	struct rec r;
+	if (cred_rec_start(&r, KES_EVT_SETRESGID, KES_SETRESGID_NPARAMS, ret))
+		return 0;
+	rec_push_u32(&r, KES_P_SETRESGID_RGID, (__u32)regs->di);
+	rec_push_u32(&r, KES_P_SETRESGID_EGID, (__u32)regs->si);
+	rec_push_u32(&r, KES_P_SETRESGID_SGID, (__u32)regs->dx);
+	cred_rec_submit(&r);
+	return 0;
+}
+
+KES_EXIT_PROG(setreuid)
+{
+	struct rec r;
+	if (cred_rec_start(&r, KES_EVT_SETREUID, KES_SETREUID_NPARAMS, ret))
+		return 0;
+	rec_push_u32(&r, KES_P_SETREUID_RUID, (__u32)regs->di);
+	rec_push_u32(&r, KES_P_SETREUID_EUID, (__u32)regs->si);
+	cred_rec_submit(&r);
+	return 0;
+}
+
+KES_EXIT_PROG(setregid)
+{
+	struct rec r;
+	if (cred_rec_start(&r, KES_EVT_SETREGID, KES_SETREGID_NPARAMS, ret))
+		return 0;
+	rec_push_u32(&r, KES_P_SETREGID_RGID, (__u32)regs->di);
+	rec_push_u32(&r, KES_P_SETREGID_EGID, (__u32)regs->si);
+	cred_rec_submit(&r);
+	return 0;
+}
+
+/* setsid: res is the new session id (the caller's pid in its namespace), or -errno. */
+KES_EXIT_PROG(setsid)
+{
+	struct rec r;
+	if (cred_rec_start(&r, KES_EVT_SETSID, KES_SETSID_NPARAMS, ret))
+		return 0;
+	cred_rec_submit(&r);
+	return 0;
+}
+
+KES_EXIT_PROG(setpgid)
+{
+	struct rec r;
+	if (cred_rec_start(&r, KES_EVT_SETPGID, KES_SETPGID_NPARAMS, ret))
+		return 0;
+	rec_push_s64(&r, KES_P_SETPGID_PID, (int)regs->di);
+	rec_push_s64(&r, KES_P_SETPGID_PGID, (int)regs->si);
+	cred_rec_submit(&r);
+	return 0;
+}

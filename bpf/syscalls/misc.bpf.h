@@ -276,3 +276,106 @@ KES_EXIT_PROG(kill)
 	misc_rec_submit(&r);
 	return 0;
 }
+
+KES_EXIT_PROG(tkill)
+{
+	struct rec r;
+	if (misc_rec_start(&r, KES_EVT_TKILL, KES_TKILL_NPARAMS))
+		return 0;
+	rec_push_s64(&r, KES_P_TKILL_RES, ret);
+	rec_push_s64(&r, KES_P_TKILL_TID, (int)regs->di);
+	rec_push_u8(&r, KES_P_TKILL_SIG, (__u8)regs->si);
+	misc_rec_submit(&r);
+	return 0;
+}
+
+KES_EXIT_PROG(tgkill)
+{
+	struct rec r;
+	if (misc_rec_start(&r, KES_EVT_TGKILL, KES_TGKILL_NPARAMS))
+		return 0;
+	rec_push_s64(&r, KES_P_TGKILL_RES, ret);
+	rec_push_s64(&r, KES_P_TGKILL_PID, (int)regs->di);
+	rec_push_s64(&r, KES_P_TGKILL_TID, (int)regs->si);
+	rec_push_u8(&r, KES_P_TGKILL_SIG, (__u8)regs->dx);
+	misc_rec_submit(&r);
+	return 0;
+}
+
+/* Linux IORING_SETUP_* (bits 0..6) → Falco's PPM bits (bit 2 of Falco's set is SQ_NEED_WAKEUP,
+ * which io_uring_setup never takes). */
+static __always_inline __u32 io_uring_setup_flags_to_ppm(__u32 f)
+{
+	__u32 p = 0;
+	p |= (f & (1 << 0)) ? KES_IORING_SETUP_IOPOLL : 0;
+	p |= (f & (1 << 1)) ? KES_IORING_SETUP_SQPOLL : 0;
+	p |= (f & (1 << 2)) ? KES_IORING_SETUP_SQ_AFF : 0;
+	p |= (f & (1 << 3)) ? KES_IORING_SETUP_CQSIZE : 0;
+	p |= (f & (1 << 4)) ? KES_IORING_SETUP_CLAMP : 0;
+	p |= (f & (1 << 5)) ? KES_IORING_SETUP_ATTACH_WQ : 0;
+	p |= (f & (1 << 6)) ? KES_IORING_SETUP_R_DISABLED : 0;
+	return p;
+}
+
+/* The offsets of struct io_uring_params (uapi, stable): sq_entries 0, cq_entries 4, flags 8,
+ * sq_thread_cpu 12, sq_thread_idle 16, features 20. */
+struct kes_io_uring_params {
+	__u32 sq_entries;
+	__u32 cq_entries;
+	__u32 flags;
+	__u32 sq_thread_cpu;
+	__u32 sq_thread_idle;
+	__u32 features;
+};
+
+/* io_uring_setup(entries, params): the params struct is user memory, which the kernel filled
+ * with the sizes and features it chose before returning (read at exit: what it wrote). */
+KES_EXIT_PROG(io_uring_setup)
+{
+	struct rec r;
+	if (misc_rec_start(&r, KES_EVT_IO_URING_SETUP, KES_IO_URING_SETUP_NPARAMS))
+		return 0;
+	struct kes_io_uring_params p = {};
+	bpf_probe_read_user(&p, sizeof(p), (const void *)regs->si);
+	rec_push_s64(&r, KES_P_IO_URING_SETUP_RES, ret);
+	rec_push_u32(&r, KES_P_IO_URING_SETUP_ENTRIES, (__u32)regs->di);
+	rec_push_u32(&r, KES_P_IO_URING_SETUP_SQ_ENTRIES, p.sq_entries);
+	rec_push_u32(&r, KES_P_IO_URING_SETUP_CQ_ENTRIES, p.cq_entries);
+	rec_push_u32(&r, KES_P_IO_URING_SETUP_FLAGS, io_uring_setup_flags_to_ppm(p.flags));
+	rec_push_u32(&r, KES_P_IO_URING_SETUP_SQ_THREAD_CPU, p.sq_thread_cpu);
+	rec_push_u32(&r, KES_P_IO_URING_SETUP_SQ_THREAD_IDLE, p.sq_thread_idle);
+	rec_push_u32(&r, KES_P_IO_URING_SETUP_FEATURES, p.features & KES_IORING_FEAT_MASK);
+	misc_rec_submit(&r);
+	return 0;
+}
+
+KES_EXIT_PROG(io_uring_enter)
+{
+	struct rec r;
+	if (misc_rec_start(&r, KES_EVT_IO_URING_ENTER, KES_IO_URING_ENTER_NPARAMS))
+		return 0;
+	rec_push_s64(&r, KES_P_IO_URING_ENTER_RES, ret);
+	rec_push_s64(&r, KES_P_IO_URING_ENTER_FD, (int)regs->di);
+	rec_push_u32(&r, KES_P_IO_URING_ENTER_TO_SUBMIT, (__u32)regs->si);
+	rec_push_u32(&r, KES_P_IO_URING_ENTER_MIN_COMPLETE, (__u32)regs->dx);
+	rec_push_u32(&r, KES_P_IO_URING_ENTER_FLAGS, (__u32)regs->r10 & KES_IORING_ENTER_MASK);
+	rec_push_u32(&r, KES_P_IO_URING_ENTER_SIG, (__u32)regs->r8);
+	misc_rec_submit(&r);
+	return 0;
+}
+
+KES_EXIT_PROG(io_uring_register)
+{
+	struct rec r;
+	if (misc_rec_start(&r, KES_EVT_IO_URING_REGISTER, KES_IO_URING_REGISTER_NPARAMS))
+		return 0;
+	__u32 opcode = (__u32)regs->si;
+	rec_push_s64(&r, KES_P_IO_URING_REGISTER_RES, ret);
+	rec_push_s64(&r, KES_P_IO_URING_REGISTER_FD, (int)regs->di);
+	/* Falco's PPM_IORING_REGISTER_* numbers equal Linux's (0..21): the opcode as passed. */
+	rec_push_u16(&r, KES_P_IO_URING_REGISTER_OPCODE, (__u16)opcode);
+	rec_push_u64(&r, KES_P_IO_URING_REGISTER_ARG, regs->dx);
+	rec_push_u32(&r, KES_P_IO_URING_REGISTER_NR_ARGS, (__u32)regs->r10);
+	misc_rec_submit(&r);
+	return 0;
+}

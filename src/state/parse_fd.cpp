@@ -556,6 +556,10 @@ void Parsers::other(Tables& t, Thread& thread, const event::View& evt) {
     case KES_EVT_SETUID:
     case KES_EVT_SETGID:
     case KES_EVT_SETRESUID:
+    case KES_EVT_SETRESGID:
+    case KES_EVT_SETREUID:
+    case KES_EVT_SETREGID:
+    case KES_EVT_SETSID:
     case KES_EVT_CAPSET:
         credentials(t, thread, evt);
         break;

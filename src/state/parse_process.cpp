@@ -370,6 +370,36 @@ void Parsers::credentials(Tables& /*t*/, Thread& thread, const event::View& evt)
             }
         }
         break;
+    case KES_EVT_SETRESGID:
+        if (evt.param_int64(KES_P_SETRESGID_RES) == 0) {
+            auto egid = static_cast<uint32_t>(evt.param_uint(KES_P_SETRESGID_EGID));
+            if (egid != kUnchanged) {
+                thread.gid = egid;
+            }
+        }
+        break;
+    case KES_EVT_SETREUID:
+        if (evt.param_int64(KES_P_SETREUID_RES) == 0) {
+            auto euid = static_cast<uint32_t>(evt.param_uint(KES_P_SETREUID_EUID));
+            if (euid != kUnchanged) {
+                thread.uid = euid;
+            }
+        }
+        break;
+    case KES_EVT_SETREGID:
+        if (evt.param_int64(KES_P_SETREGID_RES) == 0) {
+            auto egid = static_cast<uint32_t>(evt.param_uint(KES_P_SETREGID_EGID));
+            if (egid != kUnchanged) {
+                thread.gid = egid;
+            }
+        }
+        break;
+    case KES_EVT_SETSID:
+        // The new session id (libsinsp parse_setsid_exit): the caller leads it now.
+        if (evt.param_int64(KES_P_SETSID_RES) >= 0 && thread.process) {
+            thread.process->sid = evt.param_int64(KES_P_SETSID_RES);
+        }
+        break;
     case KES_EVT_CAPSET:
         if (evt.param_int64(KES_P_CAPSET_RES) == 0) {
             thread.cap_inheritable = evt.param_uint(KES_P_CAPSET_CAP_INHERITABLE);

@@ -462,6 +462,32 @@ TEST(state_threads, CredentialsAndCaps) {
     EXPECT_EQ(t.find_thread(100)->cap_effective, 3u);
 }
 
+TEST(state_threads, GroupIdsReuidAndSession) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    f.emit(KES_EVT_SETRESGID, 100, 100, "bash", [](event::RecordBuilder& b) {
+        b.add_int64(0).add_uint32(UINT32_MAX).add_uint32(44).add_uint32(UINT32_MAX);
+    });
+    EXPECT_EQ(t.find_thread(100)->gid, 44u);
+    f.emit(KES_EVT_SETREGID, 100, 100, "bash", [](event::RecordBuilder& b) {
+        b.add_int64(0).add_uint32(7).add_uint32(UINT32_MAX); // effective unchanged
+    });
+    EXPECT_EQ(t.find_thread(100)->gid, 44u);
+    f.emit(KES_EVT_SETREUID, 100, 100, "bash",
+           [](event::RecordBuilder& b) { b.add_int64(0).add_uint32(UINT32_MAX).add_uint32(55); });
+    EXPECT_EQ(t.find_thread(100)->uid, 55u);
+    // A failed call changes nothing.
+    f.emit(KES_EVT_SETREUID, 100, 100, "bash",
+           [](event::RecordBuilder& b) { b.add_int64(-1).add_uint32(UINT32_MAX).add_uint32(66); });
+    EXPECT_EQ(t.find_thread(100)->uid, 55u);
+    f.emit(KES_EVT_SETSID, 100, 100, "bash", [](event::RecordBuilder& b) { b.add_int64(100); });
+    EXPECT_EQ(t.process(*t.find_thread(100))->sid, 100);
+    f.emit(KES_EVT_SETSID, 100, 100, "bash",
+           [](event::RecordBuilder& b) { b.add_int64(-1); }); // EPERM: unchanged
+    EXPECT_EQ(t.process(*t.find_thread(100))->sid, 100);
+}
+
 TEST(state_threads, PurgeRemovesTimedOutDeadThreads) {
     Config c;
     c.thread_timeout_ns = 1000;

@@ -1,10 +1,14 @@
 #include "daemon/replay.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +46,64 @@ std::string_view param_text(const capture::scap::ForeignEvent& ev, std::string_v
     return {};
 }
 
+std::optional<bool> json_bool(const nlohmann::json& c, const char* key) {
+    auto f = c.find(key);
+    return f != c.end() && f->is_boolean() ? std::optional<bool>(f->get<bool>()) : std::nullopt;
+}
+
+std::string json_text(const nlohmann::json& c, const char* key) {
+    auto f = c.find(key);
+    return f != c.end() && f->is_string() ? f->get<std::string>() : std::string{};
+}
+
+// A JSON object of strings as sorted (key, value) pairs; null or other shapes give none (old
+// writers stored `"pod_sandbox_labels": null`).
+std::vector<std::pair<std::string, std::string>> json_labels(const nlohmann::json& c,
+                                                             const char* key) {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto f = c.find(key);
+    if (f == c.end() || !f->is_object()) {
+        return out;
+    }
+    for (const auto& [k, v] : f->items()) {
+        if (v.is_string()) {
+            out.emplace_back(k, v.get<std::string>());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// The container JSON's keys beyond id/name/image/type (libsinsp's container_info JSON, as the
+// container plugin reads it): privileged and host namespaces, mounts, labels, pod sandbox.
+void read_container_details(const nlohmann::json& c, state::Container& info) {
+    info.privileged = json_bool(c, "privileged");
+    info.host_pid = json_bool(c, "host_pid");
+    info.host_network = json_bool(c, "host_network");
+    info.host_ipc = json_bool(c, "host_ipc");
+    info.image_id = json_text(c, "imageid");
+    info.image_digest = json_text(c, "imagedigest");
+    info.ip = json_text(c, "ip");
+    info.cni_json = json_text(c, "cni_json");
+    info.pod_sandbox_id = json_text(c, "pod_sandbox_id");
+    info.labels = json_labels(c, "labels");
+    info.pod_sandbox_labels = json_labels(c, "pod_sandbox_labels");
+    if (auto mounts = c.find("Mounts"); mounts != c.end() && mounts->is_array()) {
+        for (const nlohmann::json& m : *mounts) {
+            if (!m.is_object()) {
+                continue;
+            }
+            state::ContainerMount mount;
+            mount.source = json_text(m, "Source");
+            mount.dest = json_text(m, "Destination");
+            mount.mode = json_text(m, "Mode");
+            mount.rdwr = json_bool(m, "RW").value_or(false);
+            mount.propagation = json_text(m, "Propagation");
+            info.mounts.push_back(std::move(mount));
+        }
+    }
+}
+
 // Old captures describe containers with `container` events rather than through a runtime: the
 // JSON form (PPME_CONTAINER_JSON_E / _2_E, libsinsp's parse_container_json_evt) or the older
 // id/type/name/image form. They fill the state's container table so that container.name,
@@ -59,14 +121,10 @@ void apply_container_event(const capture::scap::ForeignEvent& ev, state::Tables&
             return;
         }
         const nlohmann::json& c = *it;
-        auto text = [&c](const char* key) -> std::string {
-            auto f = c.find(key);
-            return f != c.end() && f->is_string() ? f->get<std::string>() : std::string{};
-        };
-        info.id = text("id");
-        info.full_id = text("full_id");
-        info.name = text("name");
-        info.image = text("image");
+        info.id = json_text(c, "id");
+        info.full_id = json_text(c, "full_id");
+        info.name = json_text(c, "name");
+        info.image = json_text(c, "image");
         if (auto f = c.find("type"); f != c.end()) {
             if (f->is_number_unsigned()) {
                 info.type = container_type_name(f->get<uint64_t>());
@@ -74,9 +132,7 @@ void apply_container_event(const capture::scap::ForeignEvent& ev, state::Tables&
                 info.type = f->get<std::string>();
             }
         }
-        if (auto f = c.find("privileged"); f != c.end() && f->is_boolean()) {
-            info.privileged = f->get<bool>();
-        }
+        read_container_details(c, info);
     } else {
         info.id = param_text(ev, "id");
         info.name = param_text(ev, "name");

@@ -71,4 +71,10 @@ void extract_evt_field(const Extractor& ex, const EvalContext& ctx, Slot& slot);
 void extract_proc_field(const Extractor& ex, const EvalContext& ctx, Slot& slot);
 void extract_fd_field(const Extractor& ex, const EvalContext& ctx, Slot& slot);
 
+// container.* and k8s.* (extract_container.cpp): read from the container table entry of the
+// process's container.
+bool is_container_kind(FieldKind kind);
+void extract_container(const Extractor& ex, const state::Tables& tables, const state::Process& proc,
+                       Slot& slot);
+
 } // namespace kestrel::eval::detail

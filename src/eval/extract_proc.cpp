@@ -139,85 +139,6 @@ const state::Thread* vpgid_leader(const state::Tables& tables, const state::Thre
     return found;
 }
 
-// "registry:5000/ns/app:1.2@sha256:..." -> repository "registry:5000/ns/app", tag "1.2" (the
-// container plugin's split: the tag is after the last ':' of the last path component).
-void split_image(std::string_view image, std::string_view* repo, std::string_view* tag) {
-    image = image.substr(0, image.find('@'));
-    size_t slash = image.rfind('/');
-    size_t colon = image.rfind(':');
-    if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
-        *repo = image.substr(0, colon);
-        *tag = image.substr(colon + 1);
-    } else {
-        *repo = image;
-        *tag = {};
-    }
-}
-
-void extract_container(const Extractor& ex, const state::Tables& tables, const state::Process& proc,
-                       Slot& slot) {
-    if (proc.container_id.empty()) {
-        return;
-    }
-    if (ex.kind == FieldKind::kContainerId) {
-        set_string(slot, proc.container_id);
-        return;
-    }
-    const state::Container* c = tables.find_container(proc.container_id);
-    bool host = proc.container_id == "host";
-    switch (ex.kind) {
-    case FieldKind::kContainerFullId:
-        if (c != nullptr && !c->full_id.empty()) {
-            set_string(slot, c->full_id);
-        } else if (host) {
-            set_string(slot, proc.container_id);
-        }
-        break;
-    case FieldKind::kContainerName:
-        // The container plugin names the host entry "host"; others need a runtime lookup.
-        if (c != nullptr && !c->name.empty()) {
-            set_string(slot, c->name);
-        } else if (host) {
-            set_string(slot, proc.container_id);
-        }
-        break;
-    case FieldKind::kContainerType:
-        if (c != nullptr && !c->type.empty()) {
-            set_string(slot, c->type);
-        } else if (host) {
-            set_string(slot, proc.container_id);
-        }
-        break;
-    case FieldKind::kContainerImage:
-        if (c != nullptr && !c->image.empty()) {
-            set_string(slot, c->image);
-        }
-        break;
-    case FieldKind::kContainerImageRepository:
-    case FieldKind::kContainerImageTag:
-        if (c != nullptr && !c->image.empty()) {
-            std::string_view repo;
-            std::string_view tag;
-            split_image(c->image, &repo, &tag);
-            if (ex.kind == FieldKind::kContainerImageRepository) {
-                set_string(slot, repo);
-            } else if (!tag.empty()) {
-                set_string(slot, tag);
-            }
-        }
-        break;
-    case FieldKind::kContainerPrivileged:
-        // Absent until known (the host entry never knows): a rule `container.privileged=false`
-        // must not match a container nobody described.
-        if (c != nullptr && c->privileged.has_value()) {
-            set_bool(slot, *c->privileged);
-        }
-        break;
-    default:
-        break;
-    }
-}
-
 // libsinsp's get_user()/get_group()/get_loginuser() fallback for an id missing from the tables:
 // root's name (and /root as home) for id 0, "<NA>" (a value, not an absent field) otherwise.
 constexpr std::string_view kNa = "<NA>";
@@ -512,17 +433,11 @@ void extract_proc_field(const Extractor& ex, const EvalContext& ctx, Slot& slot)
         render_caps(t->cap_inheritable, slot.text);
         set_text(slot);
         return;
-    case FieldKind::kContainerId:
-    case FieldKind::kContainerFullId:
-    case FieldKind::kContainerName:
-    case FieldKind::kContainerType:
-    case FieldKind::kContainerImage:
-    case FieldKind::kContainerImageRepository:
-    case FieldKind::kContainerImageTag:
-    case FieldKind::kContainerPrivileged:
-        extract_container(ex, tables, proc, slot);
-        return;
     default:
+        if (is_container_kind(ex.kind)) {
+            extract_container(ex, tables, proc, slot);
+            return;
+        }
         extract_user_group(ex, tables, *t, slot);
         return;
     }

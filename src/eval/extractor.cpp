@@ -219,6 +219,32 @@ constexpr NamedKind kKinds[] = {
     {"container.image.repository", FieldKind::kContainerImageRepository, FieldGroup::kProc},
     {"container.image.tag", FieldKind::kContainerImageTag, FieldGroup::kProc},
     {"container.privileged", FieldKind::kContainerPrivileged, FieldGroup::kProc},
+    {"container.image.id", FieldKind::kContainerImageId, FieldGroup::kProc},
+    {"container.image.digest", FieldKind::kContainerImageDigest, FieldGroup::kProc},
+    {"container.ip", FieldKind::kContainerIp, FieldGroup::kProc},
+    {"container.cni.json", FieldKind::kContainerCniJson, FieldGroup::kProc},
+    {"container.host_pid", FieldKind::kContainerHostPid, FieldGroup::kProc},
+    {"container.host_network", FieldKind::kContainerHostNetwork, FieldGroup::kProc},
+    {"container.host_ipc", FieldKind::kContainerHostIpc, FieldGroup::kProc},
+    {"container.mounts", FieldKind::kContainerMounts, FieldGroup::kProc},
+    {"container.mount", FieldKind::kContainerMount, FieldGroup::kProc},
+    {"container.mount.source", FieldKind::kContainerMountSource, FieldGroup::kProc},
+    {"container.mount.dest", FieldKind::kContainerMountDest, FieldGroup::kProc},
+    {"container.mount.mode", FieldKind::kContainerMountMode, FieldGroup::kProc},
+    {"container.mount.rdwr", FieldKind::kContainerMountRdwr, FieldGroup::kProc},
+    {"container.mount.propagation", FieldKind::kContainerMountPropagation, FieldGroup::kProc},
+    {"container.label", FieldKind::kContainerLabel, FieldGroup::kProc},
+    {"container.labels", FieldKind::kContainerLabels, FieldGroup::kProc},
+    {"k8s.pod.name", FieldKind::kK8sPodName, FieldGroup::kProc},
+    {"k8s.ns.name", FieldKind::kK8sNsName, FieldGroup::kProc},
+    {"k8s.pod.uid", FieldKind::kK8sPodUid, FieldGroup::kProc},
+    {"k8s.pod.id", FieldKind::kK8sPodUid, FieldGroup::kProc},
+    {"k8s.pod.sandbox_id", FieldKind::kK8sPodSandboxId, FieldGroup::kProc},
+    {"k8s.pod.full_sandbox_id", FieldKind::kK8sPodFullSandboxId, FieldGroup::kProc},
+    {"k8s.pod.label", FieldKind::kK8sPodLabel, FieldGroup::kProc},
+    {"k8s.pod.labels", FieldKind::kK8sPodLabels, FieldGroup::kProc},
+    {"k8s.pod.ip", FieldKind::kK8sPodIp, FieldGroup::kProc},
+    {"k8s.pod.cni.json", FieldKind::kK8sPodCniJson, FieldGroup::kProc},
     {"fd.num", FieldKind::kFdNum, FieldGroup::kFd},
     {"fd.name", FieldKind::kFdName, FieldGroup::kFd},
     {"fd.nameraw", FieldKind::kFdNameraw, FieldGroup::kFd},
@@ -313,6 +339,22 @@ base::Result<Extractor> make_extractor(const rules::FieldInfo& info, std::string
         if (has_arg) {
             ex.arg = std::string(arg);
         }
+        return ex;
+    case FieldKind::kContainerMount:
+    case FieldKind::kContainerMountSource:
+    case FieldKind::kContainerMountDest:
+    case FieldKind::kContainerMountMode:
+    case FieldKind::kContainerMountRdwr:
+    case FieldKind::kContainerMountPropagation:
+        // A position, or a path glob matched against the mounts' sources (destinations for
+        // .source): the container plugin's mount_by_idx / mount_by_source / mount_by_dest.
+        if (has_arg && !parse_index(arg, &ex.index)) {
+            ex.arg = std::string(arg);
+        }
+        return ex;
+    case FieldKind::kContainerLabel:
+    case FieldKind::kK8sPodLabel:
+        ex.arg = std::string(arg);
         return ex;
     case FieldKind::kProcArgs:
         if (has_arg && !parse_index(arg, &ex.index)) {

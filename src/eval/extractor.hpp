@@ -124,6 +124,31 @@ enum class FieldKind : uint8_t {
     kContainerImageRepository,
     kContainerImageTag,
     kContainerPrivileged,
+    kContainerImageId,
+    kContainerImageDigest,
+    kContainerIp,
+    kContainerCniJson,
+    kContainerHostPid,
+    kContainerHostNetwork,
+    kContainerHostIpc,
+    kContainerMounts,
+    kContainerMount, // container.mount[N or source glob]; the .source/.dest/... forms below
+    kContainerMountSource,
+    kContainerMountDest,
+    kContainerMountMode,
+    kContainerMountRdwr,
+    kContainerMountPropagation,
+    kContainerLabel,
+    kContainerLabels,
+    kK8sPodName,
+    kK8sNsName,
+    kK8sPodUid, // k8s.pod.uid and its legacy alias k8s.pod.id
+    kK8sPodSandboxId,
+    kK8sPodFullSandboxId,
+    kK8sPodLabel,
+    kK8sPodLabels,
+    kK8sPodIp,
+    kK8sPodCniJson,
     // fd.*
     kFdNum,
     kFdName,
@@ -156,7 +181,7 @@ struct Extractor {
     FieldGroup group = FieldGroup::kNone;
     const rules::FieldInfo* info = nullptr;
     std::string text; // field name and argument as written, for diagnostics
-    std::string arg;  // evt.type.is.<name>, proc.env[KEY]
+    std::string arg;  // evt.type.is.<name>, proc.env[KEY], container.label[KEY], mount globs
     int index = -1;   // evt.arg[N], proc.aname[N], proc.args[N]
     uint16_t type_is = 0;
     // evt.arg.NAME / evt.rawarg.NAME: the parameter index of NAME in each event type (-1: none).

@@ -220,8 +220,31 @@ Container& ContainerTable::upsert(const Container& info, uint64_t ts) {
     if (!info.image.empty()) {
         c.image = info.image;
     }
-    if (info.privileged.has_value()) {
-        c.privileged = info.privileged;
+    auto keep_text = [](std::string& to, const std::string& from) {
+        if (!from.empty()) {
+            to = from;
+        }
+    };
+    keep_text(c.image_id, info.image_id);
+    keep_text(c.image_digest, info.image_digest);
+    keep_text(c.ip, info.ip);
+    keep_text(c.cni_json, info.cni_json);
+    keep_text(c.pod_sandbox_id, info.pod_sandbox_id);
+    for (auto [to, from] :
+         {std::pair{&c.privileged, &info.privileged}, std::pair{&c.host_pid, &info.host_pid},
+          std::pair{&c.host_network, &info.host_network}, std::pair{&c.host_ipc, &info.host_ipc}}) {
+        if (from->has_value()) {
+            *to = *from;
+        }
+    }
+    if (!info.mounts.empty()) {
+        c.mounts = info.mounts;
+    }
+    if (!info.labels.empty()) {
+        c.labels = info.labels;
+    }
+    if (!info.pod_sandbox_labels.empty()) {
+        c.pod_sandbox_labels = info.pod_sandbox_labels;
     }
     return c;
 }

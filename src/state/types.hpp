@@ -202,6 +202,15 @@ struct Group {
     std::string name;
 };
 
+// One mount of a container, as a runtime (or an old capture's container JSON) describes it.
+struct ContainerMount {
+    std::string source;
+    std::string dest;
+    std::string mode;
+    bool rdwr = false;
+    std::string propagation;
+};
+
 // container.* without a runtime connection: the id and type come from the cgroup path; name,
 // image and the rest need a runtime client and stay empty (Falco's container plugin fills them
 // asynchronously too, and shows <NA> until then).
@@ -211,9 +220,22 @@ struct Container {
     std::string full_id;
     std::string name;
     std::string image;
+    std::string image_id;
+    std::string image_digest;
+    std::string ip;
+    std::string cni_json;
     // Unknown until a runtime (or an old capture's `container` JSON event) says:
     // container.privileged is then absent rather than false, as in Falco.
     std::optional<bool> privileged;
+    std::optional<bool> host_pid;
+    std::optional<bool> host_network;
+    std::optional<bool> host_ipc;
+    std::vector<ContainerMount> mounts;
+    // Sorted by key, as the plugin's std::map: container.labels lists them in this order.
+    // k8s.pod.name / k8s.ns.name / k8s.pod.uid are the CRI labels io.kubernetes.pod.*.
+    std::vector<std::pair<std::string, std::string>> labels;
+    std::string pod_sandbox_id;
+    std::vector<std::pair<std::string, std::string>> pod_sandbox_labels; // sorted by key
     uint64_t first_seen_ts = 0;
     int64_t processes = 0; // processes in the table that belong to it
 };

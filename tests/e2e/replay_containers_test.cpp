@@ -87,6 +87,24 @@ TEST(ReplayContainers, ContainerMetadataFromJsonEvents) {
     EXPECT_TRUE(none.alerts.empty()) << none.out;
 }
 
+// The same container's JSON also carries its labels (the nginx image's maintainer), no mounts,
+// no Kubernetes labels: container.label/labels read them, mount and k8s fields stay absent.
+TEST(ReplayContainers, LabelsMountsAndK8sFromJsonEvents) {
+    ReplayOutcome run = replay_json(
+        "falco/psp/run_as_user_0_container.scap",
+        rule("proc.name=ls and evt.type=procexit and container.label[maintainer] exists and not "
+             "container.mount.dest[/proc*] exists and not k8s.ns.name exists",
+             "%container.labels %container.label.maintainer %container.mounts"),
+        "labels");
+    ASSERT_EQ(run.exit_code, 0);
+    ASSERT_EQ(run.alerts.size(), 1u) << run.out;
+    const auto& f = run.alerts[0]["output_fields"];
+    EXPECT_EQ(f["container.labels"],
+              "maintainer:NGINX Docker Maintainers <docker-maint@nginx.com>");
+    EXPECT_EQ(f["container.label.maintainer"], "NGINX Docker Maintainers <docker-maint@nginx.com>");
+    EXPECT_EQ(f["container.mounts"], "");
+}
+
 // write_tmp_test.scap: the open of /tmp/test for writing inside the same container.
 TEST(ReplayContainers, WriteInsideContainer) {
     ReplayOutcome run = replay_json("falco/psp/write_tmp_test.scap",

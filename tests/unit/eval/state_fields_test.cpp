@@ -131,6 +131,65 @@ TEST(evalStateFields, ContainerMetadata) {
     EXPECT_TRUE(s.on("container.privileged = false", v));
 }
 
+// Mounts, labels and the k8s.* fields, as the container plugin extracts them from a runtime's
+// description (here: the table entry an old capture's container JSON fills).
+TEST(evalStateFields, ContainerMountsLabelsAndK8s) {
+    Chain s;
+    const std::string full = "5c0a8f2e1d3b4a5968778695a4b3c2d1e0f9e8d7c6b5a4938271605f4e3d2c1b";
+    std::string cg = "cpu=/kubepods/besteffort/pod1/" + full;
+    cg.push_back('\0');
+    s.feed.fork(100, 100, 500, "bash");
+    s.feed.execve(
+        {.tid = 500, .pid = 500, .ptid = 100, .exe = "agent", .comm = "agent", .cgroups = cg});
+    auto e = s.apply(openat("/etc/passwd", KES_O_RDONLY, 3, "agent", 500));
+    const auto& v = e->view;
+    EXPECT_FALSE(s.on("container.mount.dest[/var/run/docker.sock] exists", v));
+    EXPECT_FALSE(s.on("k8s.ns.name exists", v));
+
+    state::Container info;
+    info.id = full.substr(0, 12);
+    info.mounts = {{"/var/run/docker.sock", "/var/run/docker.sock", "", true, "rprivate"},
+                   {"/proc", "/host/proc", "ro", false, "rslave"}};
+    info.labels = {{"app", "agent"},
+                   {"io.kubernetes.pod.name", "agent-7d9f"},
+                   {"io.kubernetes.pod.namespace", "kube-system"},
+                   {"io.kubernetes.pod.uid", "3e41dc6b-08a8-44db-bc2a-3724b18ab19a"}};
+    info.pod_sandbox_id = "a1b2c3d4e5f6a7b8c9d0";
+    info.pod_sandbox_labels = {{"app", "agent"}, {"tier", "node"}};
+    info.host_network = true;
+    s.tables.upsert_container(info, 1);
+
+    // By source (a glob), by position; .source looks up by destination.
+    EXPECT_TRUE(s.on("container.mount.dest[/var/run/docker.sock] = /var/run/docker.sock", v));
+    EXPECT_TRUE(s.on("container.mount.dest[/proc*] = /host/proc", v));
+    EXPECT_TRUE(s.on("container.mount.source[/host/proc] = /proc", v));
+    EXPECT_TRUE(s.on("container.mount.mode[1] = ro and container.mount.rdwr[0] = true", v));
+    EXPECT_TRUE(s.on("container.mount.propagation[/proc] = rslave", v));
+    EXPECT_TRUE(s.on("container.mount[1] = \"/proc:/host/proc:ro:false:rslave\"", v));
+    EXPECT_TRUE(s.on("container.mounts = \"/var/run/docker.sock:/var/run/docker.sock::true:"
+                     "rprivate,/proc:/host/proc:ro:false:rslave\"",
+                     v));
+    // No such mount: absent, as the plugin (neither "N/A" nor "none").
+    EXPECT_FALSE(s.on("container.mount.dest[/etc] exists", v));
+    EXPECT_FALSE(s.on("container.mount.dest[5] exists", v));
+    // The upstream sensitive_mount form.
+    EXPECT_TRUE(s.on("not container.mount.dest[/proc*] in (\"<NA>\",\"N/A\")", v));
+
+    EXPECT_TRUE(s.on("container.label[app] = agent and container.label.app = agent", v));
+    EXPECT_FALSE(s.on("container.label[missing] exists", v));
+    // io.kubernetes.* labels are left out of the list.
+    EXPECT_TRUE(s.on("container.labels = app:agent", v));
+    EXPECT_TRUE(s.on("k8s.pod.name = agent-7d9f and k8s.ns.name = kube-system", v));
+    EXPECT_TRUE(s.on("k8s.pod.uid = 3e41dc6b-08a8-44db-bc2a-3724b18ab19a", v));
+    EXPECT_TRUE(s.on("k8s.pod.id = 3e41dc6b-08a8-44db-bc2a-3724b18ab19a", v));
+    EXPECT_TRUE(s.on("k8s.pod.sandbox_id = a1b2c3d4e5f6", v));
+    EXPECT_TRUE(s.on("k8s.pod.full_sandbox_id = a1b2c3d4e5f6a7b8c9d0", v));
+    EXPECT_TRUE(
+        s.on("k8s.pod.label[tier] = node and k8s.pod.labels = \"app:agent, tier:node\"", v));
+    EXPECT_TRUE(s.on("container.host_network = true", v));
+    EXPECT_FALSE(s.on("container.host_pid exists", v));
+}
+
 TEST(evalStateFields, UsersAndGroups) {
     Chain s;
     auto e = s.apply(openat("/etc/hosts", KES_O_RDONLY, 3, "curl", 300));

@@ -84,6 +84,18 @@ enum kes_event_type {
 	KES_EVT_FCNTL = 59,
 	KES_EVT_MPROTECT = 60,
 	KES_EVT_KILL = 61,
+	KES_EVT_PIPE2 = 62,
+	KES_EVT_EVENTFD = 63,
+	KES_EVT_EVENTFD2 = 64,
+	KES_EVT_SIGNALFD = 65,
+	KES_EVT_SIGNALFD4 = 66,
+	KES_EVT_TIMERFD_CREATE = 67,
+	KES_EVT_INOTIFY_INIT = 68,
+	KES_EVT_INOTIFY_INIT1 = 69,
+	KES_EVT_FCHDIR = 70,
+	KES_EVT_CHROOT = 71,
+	KES_EVT_UMOUNT2 = 72,
+	KES_EVT_CLOSE_RANGE = 73,
 	KES_EVT_SETRESGID = 100,
 	KES_EVT_SETREUID = 101,
 	KES_EVT_SETREGID = 102,
@@ -823,6 +835,103 @@ enum kes_kill_param {
 	KES_P_KILL_RES = 0, /* errno */
 	KES_P_KILL_PID = 1, /* pid */
 	KES_P_KILL_SIG = 2, /* sigtype */
+};
+
+/* pipe2 (62): a pipe was created with pipe2(2) */
+#define KES_PIPE2_NPARAMS 5
+enum kes_pipe2_param {
+	KES_P_PIPE2_RES = 0, /* errno */
+	KES_P_PIPE2_FD1 = 1, /* fd */
+	KES_P_PIPE2_FD2 = 2, /* fd */
+	KES_P_PIPE2_INO = 3, /* uint64 */
+	KES_P_PIPE2_FLAGS = 4, /* flags32 */
+};
+
+/* eventfd (63): an eventfd was created */
+#define KES_EVENTFD_NPARAMS 3
+enum kes_eventfd_param {
+	KES_P_EVENTFD_RES = 0, /* fd */
+	KES_P_EVENTFD_INITVAL = 1, /* uint64 */
+	KES_P_EVENTFD_FLAGS = 2, /* flags32 */
+};
+
+/* eventfd2 (64): an eventfd was created with eventfd2(2) */
+#define KES_EVENTFD2_NPARAMS 3
+enum kes_eventfd2_param {
+	KES_P_EVENTFD2_RES = 0, /* fd */
+	KES_P_EVENTFD2_FLAGS = 1, /* flags16 */
+	KES_P_EVENTFD2_INITVAL = 2, /* uint64 */
+};
+
+/* signalfd (65): a signalfd was created or changed */
+#define KES_SIGNALFD_NPARAMS 4
+enum kes_signalfd_param {
+	KES_P_SIGNALFD_RES = 0, /* fd */
+	KES_P_SIGNALFD_FD = 1, /* fd */
+	KES_P_SIGNALFD_MASK = 2, /* uint32 */
+	KES_P_SIGNALFD_FLAGS = 3, /* flags8 */
+};
+
+/* signalfd4 (66): a signalfd was created or changed with signalfd4(2) */
+#define KES_SIGNALFD4_NPARAMS 4
+enum kes_signalfd4_param {
+	KES_P_SIGNALFD4_RES = 0, /* fd */
+	KES_P_SIGNALFD4_FLAGS = 1, /* flags16 */
+	KES_P_SIGNALFD4_FD = 2, /* fd */
+	KES_P_SIGNALFD4_MASK = 3, /* uint32 */
+};
+
+/* timerfd_create (67): a timerfd was created */
+#define KES_TIMERFD_CREATE_NPARAMS 3
+enum kes_timerfd_create_param {
+	KES_P_TIMERFD_CREATE_RES = 0, /* fd */
+	KES_P_TIMERFD_CREATE_CLOCKID = 1, /* uint8 */
+	KES_P_TIMERFD_CREATE_FLAGS = 2, /* flags8 */
+};
+
+/* inotify_init (68): an inotify instance was created */
+#define KES_INOTIFY_INIT_NPARAMS 2
+enum kes_inotify_init_param {
+	KES_P_INOTIFY_INIT_RES = 0, /* fd */
+	KES_P_INOTIFY_INIT_FLAGS = 1, /* flags8 */
+};
+
+/* inotify_init1 (69): an inotify instance was created with inotify_init1(2) */
+#define KES_INOTIFY_INIT1_NPARAMS 2
+enum kes_inotify_init1_param {
+	KES_P_INOTIFY_INIT1_RES = 0, /* fd */
+	KES_P_INOTIFY_INIT1_FLAGS = 1, /* flags16 */
+};
+
+/* fchdir (70): a process changed its working directory to an open directory */
+#define KES_FCHDIR_NPARAMS 2
+enum kes_fchdir_param {
+	KES_P_FCHDIR_RES = 0, /* errno */
+	KES_P_FCHDIR_FD = 1, /* fd */
+};
+
+/* chroot (71): a process changed its root directory */
+#define KES_CHROOT_NPARAMS 2
+enum kes_chroot_param {
+	KES_P_CHROOT_RES = 0, /* errno */
+	KES_P_CHROOT_PATH = 1, /* fspath */
+};
+
+/* umount2 (72): a filesystem was unmounted */
+#define KES_UMOUNT2_NPARAMS 3
+enum kes_umount2_param {
+	KES_P_UMOUNT2_RES = 0, /* errno */
+	KES_P_UMOUNT2_NAME = 1, /* fspath */
+	KES_P_UMOUNT2_FLAGS = 2, /* flags32 */
+};
+
+/* close_range (73): a range of file descriptors was closed or marked close-on-exec */
+#define KES_CLOSE_RANGE_NPARAMS 4
+enum kes_close_range_param {
+	KES_P_CLOSE_RANGE_RES = 0, /* errno */
+	KES_P_CLOSE_RANGE_FIRST = 1, /* uint32 */
+	KES_P_CLOSE_RANGE_LAST = 2, /* uint32 */
+	KES_P_CLOSE_RANGE_FLAGS = 3, /* flags32 */
 };
 
 /* setresgid (100): a process changed its real, effective and saved group ids */

@@ -501,6 +501,67 @@ constexpr std::array<ParamInfo, 3> kKillParams = {{
     {"pid", ParamType::kPid, ""},
     {"sig", ParamType::kSigtype, ""},
 }};
+constexpr std::array<ParamInfo, 5> kPipe2Params = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd1", ParamType::kFd, ""},
+    {"fd2", ParamType::kFd, ""},
+    {"ino", ParamType::kUint64, ""},
+    {"flags", ParamType::kFlags32, "PPM open flags (O_NONBLOCK, O_DIRECT, O_CLOEXEC)"},
+}};
+constexpr std::array<ParamInfo, 3> kEventfdParams = {{
+    {"res", ParamType::kFd, ""},
+    {"initval", ParamType::kUint64, ""},
+    {"flags", ParamType::kFlags32, "always 0: eventfd(2) takes no flags"},
+}};
+constexpr std::array<ParamInfo, 3> kEventfd2Params = {{
+    {"res", ParamType::kFd, ""},
+    {"flags", ParamType::kFlags16, "PPM open flags (O_NONBLOCK, O_CLOEXEC)"},
+    {"initval", ParamType::kUint64, ""},
+}};
+constexpr std::array<ParamInfo, 4> kSignalfdParams = {{
+    {"res", ParamType::kFd, ""},
+    {"fd", ParamType::kFd, "-1 to create, else the signalfd to change"},
+    {"mask", ParamType::kUint32, "signals 1..32 of the mask"},
+    {"flags", ParamType::kFlags8, "always 0: signalfd(2) takes no flags"},
+}};
+constexpr std::array<ParamInfo, 4> kSignalfd4Params = {{
+    {"res", ParamType::kFd, ""},
+    {"flags", ParamType::kFlags16, "PPM open flags (O_NONBLOCK, O_CLOEXEC)"},
+    {"fd", ParamType::kFd, "-1 to create, else the signalfd to change"},
+    {"mask", ParamType::kUint32, "signals 1..32 of the mask"},
+}};
+constexpr std::array<ParamInfo, 3> kTimerfdCreateParams = {{
+    {"res", ParamType::kFd, ""},
+    {"clockid", ParamType::kUint8, ""},
+    {"flags", ParamType::kFlags8, "always 0, as in Falco's drivers"},
+}};
+constexpr std::array<ParamInfo, 2> kInotifyInitParams = {{
+    {"res", ParamType::kFd, ""},
+    {"flags", ParamType::kFlags8, "always 0: inotify_init(2) takes no flags"},
+}};
+constexpr std::array<ParamInfo, 2> kInotifyInit1Params = {{
+    {"res", ParamType::kFd, ""},
+    {"flags", ParamType::kFlags16, "PPM open flags (O_NONBLOCK, O_CLOEXEC)"},
+}};
+constexpr std::array<ParamInfo, 2> kFchdirParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd", ParamType::kFd, ""},
+}};
+constexpr std::array<ParamInfo, 2> kChrootParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"path", ParamType::kFspath, "success: the new root as the kernel resolved it"},
+}};
+constexpr std::array<ParamInfo, 3> kUmount2Params = {{
+    {"res", ParamType::kErrno, ""},
+    {"name", ParamType::kFspath, ""},
+    {"flags", ParamType::kFlags32, "PPM umount flags (MNT_FORCE, MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW)"},
+}};
+constexpr std::array<ParamInfo, 4> kCloseRangeParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"first", ParamType::kUint32, ""},
+    {"last", ParamType::kUint32, ""},
+    {"flags", ParamType::kFlags32, "PPM close_range flags (CLOSE_RANGE_UNSHARE 1, CLOSE_RANGE_CLOEXEC 2)"},
+}};
 constexpr std::array<ParamInfo, 4> kSetresgidParams = {{
     {"res", ParamType::kErrno, ""},
     {"rgid", ParamType::kGid, ""},
@@ -562,7 +623,7 @@ constexpr std::array<ParamInfo, 5> kIoUringRegisterParams = {{
     {"nr_args", ParamType::kUint32, ""},
 }};
 
-constexpr std::array<EventInfo, 71> kEvents = {{
+constexpr std::array<EventInfo, 83> kEvents = {{
     {1, "execve", "process", "syscall", kExecveParams, "a program was executed (emitted at exit, successful or not)"},
     {2, "execveat", "process", "syscall", kExecveatParams, "a program was executed relative to a directory fd (emitted at exit)"},
     {3, "open", "file", "syscall", kOpenParams, "a file was opened"},
@@ -624,6 +685,18 @@ constexpr std::array<EventInfo, 71> kEvents = {{
     {59, "fcntl", "file", "syscall", kFcntlParams, "a file descriptor was manipulated with fcntl(2)"},
     {60, "mprotect", "memory", "syscall", kMprotectParams, "the protection of a memory region was changed"},
     {61, "kill", "signal", "syscall", kKillParams, "a signal was sent to a process"},
+    {62, "pipe2", "ipc", "syscall", kPipe2Params, "a pipe was created with pipe2(2)"},
+    {63, "eventfd", "ipc", "syscall", kEventfdParams, "an eventfd was created"},
+    {64, "eventfd2", "ipc", "syscall", kEventfd2Params, "an eventfd was created with eventfd2(2)"},
+    {65, "signalfd", "signal", "syscall", kSignalfdParams, "a signalfd was created or changed"},
+    {66, "signalfd4", "signal", "syscall", kSignalfd4Params, "a signalfd was created or changed with signalfd4(2)"},
+    {67, "timerfd_create", "time", "syscall", kTimerfdCreateParams, "a timerfd was created"},
+    {68, "inotify_init", "file", "syscall", kInotifyInitParams, "an inotify instance was created"},
+    {69, "inotify_init1", "file", "syscall", kInotifyInit1Params, "an inotify instance was created with inotify_init1(2)"},
+    {70, "fchdir", "file", "syscall", kFchdirParams, "a process changed its working directory to an open directory"},
+    {71, "chroot", "file", "syscall", kChrootParams, "a process changed its root directory"},
+    {72, "umount2", "file", "syscall", kUmount2Params, "a filesystem was unmounted"},
+    {73, "close_range", "file", "syscall", kCloseRangeParams, "a range of file descriptors was closed or marked close-on-exec"},
     {100, "setresgid", "user", "syscall", kSetresgidParams, "a process changed its real, effective and saved group ids"},
     {101, "setreuid", "user", "syscall", kSetreuidParams, "a process changed its real and effective user ids"},
     {102, "setregid", "user", "syscall", kSetregidParams, "a process changed its real and effective group ids"},
@@ -638,12 +711,12 @@ constexpr std::array<EventInfo, 71> kEvents = {{
 
 // Event id -> index in kEvents, -1 for unused ids.
 constexpr std::array<int16_t, KES_EVT_MAX> kIndexById = {{
-    -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70,
+    -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82,
 }};
 
 // Indexes in kEvents sorted by name, for binary search.
-constexpr std::array<uint16_t, 71> kByName = {{
-    15, 16, 13, 50, 49, 54, 31, 7, 8, 11, 5, 21, 41, 42, 43, 0, 1, 32, 33, 58, 40, 9, 39, 69, 70, 68, 60, 36, 37, 14, 52, 29, 30, 53, 59, 2, 22, 3, 4, 55, 57, 6, 38, 19, 20, 23, 24, 25, 28, 18, 17, 47, 44, 65, 63, 61, 48, 62, 64, 46, 12, 56, 34, 35, 67, 66, 26, 27, 45, 51, 10,
+constexpr std::array<uint16_t, 83> kByName = {{
+    15, 16, 13, 50, 49, 54, 31, 70, 7, 8, 11, 72, 5, 21, 41, 42, 43, 62, 63, 0, 1, 69, 32, 33, 58, 40, 9, 39, 67, 68, 81, 82, 80, 60, 36, 37, 14, 52, 29, 30, 53, 59, 2, 22, 3, 4, 55, 61, 57, 6, 38, 19, 20, 23, 24, 25, 28, 18, 17, 47, 44, 77, 75, 73, 48, 74, 76, 46, 64, 65, 12, 56, 34, 35, 79, 66, 78, 71, 26, 27, 45, 51, 10,
 }};
 
 // Numbers come from the platform headers, never from the yaml.
@@ -827,6 +900,42 @@ constexpr SyscallEvent kSyscalls[] = {
 #endif
 #ifdef SYS_kill
     {SYS_kill, 61, "kill"},
+#endif
+#ifdef SYS_pipe2
+    {SYS_pipe2, 62, "pipe2"},
+#endif
+#ifdef SYS_eventfd
+    {SYS_eventfd, 63, "eventfd"},
+#endif
+#ifdef SYS_eventfd2
+    {SYS_eventfd2, 64, "eventfd2"},
+#endif
+#ifdef SYS_signalfd
+    {SYS_signalfd, 65, "signalfd"},
+#endif
+#ifdef SYS_signalfd4
+    {SYS_signalfd4, 66, "signalfd4"},
+#endif
+#ifdef SYS_timerfd_create
+    {SYS_timerfd_create, 67, "timerfd_create"},
+#endif
+#ifdef SYS_inotify_init
+    {SYS_inotify_init, 68, "inotify_init"},
+#endif
+#ifdef SYS_inotify_init1
+    {SYS_inotify_init1, 69, "inotify_init1"},
+#endif
+#ifdef SYS_fchdir
+    {SYS_fchdir, 70, "fchdir"},
+#endif
+#ifdef SYS_chroot
+    {SYS_chroot, 71, "chroot"},
+#endif
+#ifdef SYS_umount2
+    {SYS_umount2, 72, "umount2"},
+#endif
+#ifdef SYS_close_range
+    {SYS_close_range, 73, "close_range"},
 #endif
 #ifdef SYS_setresgid
     {SYS_setresgid, 100, "setresgid"},

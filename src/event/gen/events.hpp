@@ -2684,6 +2684,334 @@ class KillView {
     View view_;
 };
 
+// pipe2: a pipe was created with pipe2(2)
+class Pipe2View {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_PIPE2;
+
+    explicit Pipe2View(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_PIPE2_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_PIPE2_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd1() const { return view_.param_int64(KES_P_PIPE2_FD1); }
+    [[nodiscard]] bool has_fd1() const { return view_.has_param(KES_P_PIPE2_FD1); }
+
+    // fd
+    [[nodiscard]] int64_t fd2() const { return view_.param_int64(KES_P_PIPE2_FD2); }
+    [[nodiscard]] bool has_fd2() const { return view_.has_param(KES_P_PIPE2_FD2); }
+
+    // uint64
+    [[nodiscard]] uint64_t ino() const { return view_.param_uint(KES_P_PIPE2_INO); }
+    [[nodiscard]] bool has_ino() const { return view_.has_param(KES_P_PIPE2_INO); }
+
+    // flags32: PPM open flags (O_NONBLOCK, O_DIRECT, O_CLOEXEC)
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_PIPE2_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_PIPE2_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// eventfd: an eventfd was created
+class EventfdView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_EVENTFD;
+
+    explicit EventfdView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_EVENTFD_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_EVENTFD_RES); }
+
+    // uint64
+    [[nodiscard]] uint64_t initval() const { return view_.param_uint(KES_P_EVENTFD_INITVAL); }
+    [[nodiscard]] bool has_initval() const { return view_.has_param(KES_P_EVENTFD_INITVAL); }
+
+    // flags32: always 0: eventfd(2) takes no flags
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_EVENTFD_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_EVENTFD_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// eventfd2: an eventfd was created with eventfd2(2)
+class Eventfd2View {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_EVENTFD2;
+
+    explicit Eventfd2View(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_EVENTFD2_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_EVENTFD2_RES); }
+
+    // flags16: PPM open flags (O_NONBLOCK, O_CLOEXEC)
+    [[nodiscard]] uint16_t flags() const {
+        return static_cast<uint16_t>(view_.param_uint(KES_P_EVENTFD2_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_EVENTFD2_FLAGS); }
+
+    // uint64
+    [[nodiscard]] uint64_t initval() const { return view_.param_uint(KES_P_EVENTFD2_INITVAL); }
+    [[nodiscard]] bool has_initval() const { return view_.has_param(KES_P_EVENTFD2_INITVAL); }
+
+  private:
+    View view_;
+};
+
+// signalfd: a signalfd was created or changed
+class SignalfdView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SIGNALFD;
+
+    explicit SignalfdView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SIGNALFD_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SIGNALFD_RES); }
+
+    // fd: -1 to create, else the signalfd to change
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_SIGNALFD_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_SIGNALFD_FD); }
+
+    // uint32: signals 1..32 of the mask
+    [[nodiscard]] uint32_t mask() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SIGNALFD_MASK));
+    }
+    [[nodiscard]] bool has_mask() const { return view_.has_param(KES_P_SIGNALFD_MASK); }
+
+    // flags8: always 0: signalfd(2) takes no flags
+    [[nodiscard]] uint8_t flags() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_SIGNALFD_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_SIGNALFD_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// signalfd4: a signalfd was created or changed with signalfd4(2)
+class Signalfd4View {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SIGNALFD4;
+
+    explicit Signalfd4View(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SIGNALFD4_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SIGNALFD4_RES); }
+
+    // flags16: PPM open flags (O_NONBLOCK, O_CLOEXEC)
+    [[nodiscard]] uint16_t flags() const {
+        return static_cast<uint16_t>(view_.param_uint(KES_P_SIGNALFD4_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_SIGNALFD4_FLAGS); }
+
+    // fd: -1 to create, else the signalfd to change
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_SIGNALFD4_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_SIGNALFD4_FD); }
+
+    // uint32: signals 1..32 of the mask
+    [[nodiscard]] uint32_t mask() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SIGNALFD4_MASK));
+    }
+    [[nodiscard]] bool has_mask() const { return view_.has_param(KES_P_SIGNALFD4_MASK); }
+
+  private:
+    View view_;
+};
+
+// timerfd_create: a timerfd was created
+class TimerfdCreateView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_TIMERFD_CREATE;
+
+    explicit TimerfdCreateView(const View& view) : view_(view) {
+        KES_DCHECK(view.type() == kEventId);
+    }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_TIMERFD_CREATE_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_TIMERFD_CREATE_RES); }
+
+    // uint8
+    [[nodiscard]] uint8_t clockid() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_TIMERFD_CREATE_CLOCKID));
+    }
+    [[nodiscard]] bool has_clockid() const { return view_.has_param(KES_P_TIMERFD_CREATE_CLOCKID); }
+
+    // flags8: always 0, as in Falco's drivers
+    [[nodiscard]] uint8_t flags() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_TIMERFD_CREATE_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_TIMERFD_CREATE_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// inotify_init: an inotify instance was created
+class InotifyInitView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_INOTIFY_INIT;
+
+    explicit InotifyInitView(const View& view) : view_(view) {
+        KES_DCHECK(view.type() == kEventId);
+    }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_INOTIFY_INIT_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_INOTIFY_INIT_RES); }
+
+    // flags8: always 0: inotify_init(2) takes no flags
+    [[nodiscard]] uint8_t flags() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_INOTIFY_INIT_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_INOTIFY_INIT_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// inotify_init1: an inotify instance was created with inotify_init1(2)
+class InotifyInit1View {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_INOTIFY_INIT1;
+
+    explicit InotifyInit1View(const View& view) : view_(view) {
+        KES_DCHECK(view.type() == kEventId);
+    }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // fd
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_INOTIFY_INIT1_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_INOTIFY_INIT1_RES); }
+
+    // flags16: PPM open flags (O_NONBLOCK, O_CLOEXEC)
+    [[nodiscard]] uint16_t flags() const {
+        return static_cast<uint16_t>(view_.param_uint(KES_P_INOTIFY_INIT1_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_INOTIFY_INIT1_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// fchdir: a process changed its working directory to an open directory
+class FchdirView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_FCHDIR;
+
+    explicit FchdirView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_FCHDIR_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_FCHDIR_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_FCHDIR_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_FCHDIR_FD); }
+
+  private:
+    View view_;
+};
+
+// chroot: a process changed its root directory
+class ChrootView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_CHROOT;
+
+    explicit ChrootView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_CHROOT_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_CHROOT_RES); }
+
+    // fspath: success: the new root as the kernel resolved it
+    [[nodiscard]] std::string_view path() const { return view_.param_string(KES_P_CHROOT_PATH); }
+    [[nodiscard]] bool has_path() const { return view_.has_param(KES_P_CHROOT_PATH); }
+
+  private:
+    View view_;
+};
+
+// umount2: a filesystem was unmounted
+class Umount2View {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_UMOUNT2;
+
+    explicit Umount2View(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_UMOUNT2_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_UMOUNT2_RES); }
+
+    // fspath
+    [[nodiscard]] std::string_view name() const { return view_.param_string(KES_P_UMOUNT2_NAME); }
+    [[nodiscard]] bool has_name() const { return view_.has_param(KES_P_UMOUNT2_NAME); }
+
+    // flags32: PPM umount flags (MNT_FORCE, MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW)
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_UMOUNT2_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_UMOUNT2_FLAGS); }
+
+  private:
+    View view_;
+};
+
+// close_range: a range of file descriptors was closed or marked close-on-exec
+class CloseRangeView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_CLOSE_RANGE;
+
+    explicit CloseRangeView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_CLOSE_RANGE_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_CLOSE_RANGE_RES); }
+
+    // uint32
+    [[nodiscard]] uint32_t first() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLOSE_RANGE_FIRST));
+    }
+    [[nodiscard]] bool has_first() const { return view_.has_param(KES_P_CLOSE_RANGE_FIRST); }
+
+    // uint32
+    [[nodiscard]] uint32_t last() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLOSE_RANGE_LAST));
+    }
+    [[nodiscard]] bool has_last() const { return view_.has_param(KES_P_CLOSE_RANGE_LAST); }
+
+    // flags32: PPM close_range flags (CLOSE_RANGE_UNSHARE 1, CLOSE_RANGE_CLOEXEC 2)
+    [[nodiscard]] uint32_t flags() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_CLOSE_RANGE_FLAGS));
+    }
+    [[nodiscard]] bool has_flags() const { return view_.has_param(KES_P_CLOSE_RANGE_FLAGS); }
+
+  private:
+    View view_;
+};
+
 // setresgid: a process changed its real, effective and saved group ids
 class SetresgidView {
   public:

@@ -78,6 +78,17 @@ KES_EXIT_PROG(close)
 	return 0;
 }
 
+KES_EXIT_PROG(close_range)
+{
+	FS_BEGIN(KES_EVT_CLOSE_RANGE, KES_CLOSE_RANGE_NPARAMS);
+	rec_push_s64(&r, KES_P_CLOSE_RANGE_RES, ret);
+	rec_push_u32(&r, KES_P_CLOSE_RANGE_FIRST, (__u32)regs->di);
+	rec_push_u32(&r, KES_P_CLOSE_RANGE_LAST, (__u32)regs->si);
+	rec_push_u32(&r, KES_P_CLOSE_RANGE_FLAGS, close_range_flags_to_ppm((__u32)regs->dx));
+	FS_SUBMIT(KES_DROP_CLOSE);
+	return 0;
+}
+
 /* --- dup family, fcntl ---------------------------------------------------------------------- */
 
 KES_EXIT_PROG(dup)
@@ -154,7 +165,38 @@ KES_EXIT_PROG(pipe)
 	return 0;
 }
 
+KES_EXIT_PROG(pipe2)
+{
+	FS_BEGIN(KES_EVT_PIPE2, KES_PIPE2_NPARAMS);
+	rec_push_s64(&r, KES_P_PIPE2_RES, ret);
+	push_pipe(&r, ret, arg_ptr(regs->di), KES_P_PIPE2_FD1, KES_P_PIPE2_FD2, KES_P_PIPE2_INO);
+	rec_push_u32(&r, KES_P_PIPE2_FLAGS, nonblock_cloexec_to_ppm((int)regs->si, 1));
+	FS_SUBMIT(KES_DROP_OTHER);
+	return 0;
+}
+
 /* --- eventfd, signalfd, timerfd, inotify ---------------------------------------------------- */
+
+KES_EXIT_PROG(eventfd)
+{
+	FS_BEGIN(KES_EVT_EVENTFD, KES_EVENTFD_NPARAMS);
+	rec_push_s64(&r, KES_P_EVENTFD_RES, ret);
+	rec_push_u64(&r, KES_P_EVENTFD_INITVAL, (__u32)regs->di);
+	rec_push_u32(&r, KES_P_EVENTFD_FLAGS, 0); /* eventfd(2) takes no flags */
+	FS_SUBMIT(KES_DROP_OTHER);
+	return 0;
+}
+
+KES_EXIT_PROG(eventfd2)
+{
+	FS_BEGIN(KES_EVT_EVENTFD2, KES_EVENTFD2_NPARAMS);
+	rec_push_s64(&r, KES_P_EVENTFD2_RES, ret);
+	/* EFD_NONBLOCK/EFD_CLOEXEC are the open flags; EFD_SEMAPHORE is not reported (Falco). */
+	rec_push_u16(&r, KES_P_EVENTFD2_FLAGS, nonblock_cloexec_to_ppm((int)regs->si, 0));
+	rec_push_u64(&r, KES_P_EVENTFD2_INITVAL, (__u32)regs->di);
+	FS_SUBMIT(KES_DROP_OTHER);
+	return 0;
+}
 
 /* The first 32 signals of the mask (Falco's `mask` is 32 bits wide), from user memory. */
 static __always_inline __u32 user_sigmask32(const void *umask)
@@ -163,6 +205,58 @@ static __always_inline __u32 user_sigmask32(const void *umask)
 	if (umask)
 		bpf_probe_read_user(&mask, sizeof(mask), umask);
 	return mask;
+}
+
+KES_EXIT_PROG(signalfd)
+{
+	FS_BEGIN(KES_EVT_SIGNALFD, KES_SIGNALFD_NPARAMS);
+	rec_push_s64(&r, KES_P_SIGNALFD_RES, ret);
+	rec_push_s64(&r, KES_P_SIGNALFD_FD, arg_fd(regs->di));
+	rec_push_u32(&r, KES_P_SIGNALFD_MASK, user_sigmask32(arg_ptr(regs->si)));
+	rec_push_u8(&r, KES_P_SIGNALFD_FLAGS, 0); /* signalfd(2) takes no flags */
+	FS_SUBMIT(KES_DROP_OTHER);
+	return 0;
+}
+
+KES_EXIT_PROG(signalfd4)
+{
+	FS_BEGIN(KES_EVT_SIGNALFD4, KES_SIGNALFD4_NPARAMS);
+	rec_push_s64(&r, KES_P_SIGNALFD4_RES, ret);
+	rec_push_u16(&r, KES_P_SIGNALFD4_FLAGS, nonblock_cloexec_to_ppm((int)regs->r10, 0));
+	rec_push_s64(&r, KES_P_SIGNALFD4_FD, arg_fd(regs->di));
+	rec_push_u32(&r, KES_P_SIGNALFD4_MASK, user_sigmask32(arg_ptr(regs->si)));
+	FS_SUBMIT(KES_DROP_OTHER);
+	return 0;
+}
+
+KES_EXIT_PROG(timerfd_create)
+{
+	FS_BEGIN(KES_EVT_TIMERFD_CREATE, KES_TIMERFD_CREATE_NPARAMS);
+	rec_push_s64(&r, KES_P_TIMERFD_CREATE_RES, ret);
+	rec_push_u8(&r, KES_P_TIMERFD_CREATE_CLOCKID, (__u8)regs->di);
+	/* TFD_CLOEXEC/TFD_NONBLOCK do not fit Falco's 8-bit `flags`, which its drivers always
+	 * send as 0: so does Kestrel (the state reads nothing from it). */
+	rec_push_u8(&r, KES_P_TIMERFD_CREATE_FLAGS, 0);
+	FS_SUBMIT(KES_DROP_OTHER);
+	return 0;
+}
+
+KES_EXIT_PROG(inotify_init)
+{
+	FS_BEGIN(KES_EVT_INOTIFY_INIT, KES_INOTIFY_INIT_NPARAMS);
+	rec_push_s64(&r, KES_P_INOTIFY_INIT_RES, ret);
+	rec_push_u8(&r, KES_P_INOTIFY_INIT_FLAGS, 0); /* inotify_init(2) takes no flags */
+	FS_SUBMIT(KES_DROP_OTHER);
+	return 0;
+}
+
+KES_EXIT_PROG(inotify_init1)
+{
+	FS_BEGIN(KES_EVT_INOTIFY_INIT1, KES_INOTIFY_INIT1_NPARAMS);
+	rec_push_s64(&r, KES_P_INOTIFY_INIT1_RES, ret);
+	rec_push_u16(&r, KES_P_INOTIFY_INIT1_FLAGS, nonblock_cloexec_to_ppm((int)regs->di, 0));
+	FS_SUBMIT(KES_DROP_OTHER);
+	return 0;
 }
 
 /* --- memfd_create --------------------------------------------------------------------------- */

@@ -230,6 +230,32 @@ KES_EXIT_PROG(chdir)
 	return 0;
 }
 
+KES_EXIT_PROG(fchdir)
+{
+	FS_BEGIN(KES_EVT_FCHDIR, KES_FCHDIR_NPARAMS);
+	rec_push_s64(&r, KES_P_FCHDIR_RES, ret);
+	rec_push_s64(&r, KES_P_FCHDIR_FD, arg_fd(regs->di));
+	FS_SUBMIT(KES_DROP_DIR_FILE);
+	return 0;
+}
+
+/* chroot: on success the root the kernel installed, as a path of the mount namespace. */
+KES_EXIT_PROG(chroot)
+{
+	FS_BEGIN(KES_EVT_CHROOT, KES_CHROOT_NPARAMS);
+	rec_push_s64(&r, KES_P_CHROOT_RES, ret);
+	if (ret == 0) {
+		struct task_struct *task = bpf_get_current_task_btf();
+		struct fs_struct *fs = task->fs;
+		rec_push_path(&r, KES_P_CHROOT_PATH, s, bpf_get_smp_processor_id(),
+			      BPF_CORE_READ(fs, root.mnt), BPF_CORE_READ(fs, root.dentry));
+	} else {
+		rec_push_str(&r, KES_P_CHROOT_PATH, arg_ptr(regs->di), 1);
+	}
+	FS_SUBMIT(KES_DROP_DIR_FILE);
+	return 0;
+}
+
 /* --- mount / umount2 ------------------------------------------------------------------------ */
 
 KES_EXIT_PROG(mount)
@@ -245,6 +271,17 @@ KES_EXIT_PROG(mount)
 	rec_push_str(&r, KES_P_MOUNT_TYPE, arg_ptr(regs->dx), 1);
 	/* PPM_MS_* bits equal the kernel's MS_* bits. */
 	rec_push_u32(&r, KES_P_MOUNT_FLAGS, flags);
+	FS_SUBMIT(KES_DROP_OTHER);
+	return 0;
+}
+
+KES_EXIT_PROG(umount2)
+{
+	FS_BEGIN(KES_EVT_UMOUNT2, KES_UMOUNT2_NPARAMS);
+	rec_push_s64(&r, KES_P_UMOUNT2_RES, ret);
+	rec_push_str(&r, KES_P_UMOUNT2_NAME, arg_ptr(regs->di), 1);
+	/* PPM_MNT_FORCE/DETACH/EXPIRE, PPM_UMOUNT_NOFOLLOW equal the kernel's bits 0..3. */
+	rec_push_u32(&r, KES_P_UMOUNT2_FLAGS, (__u32)regs->si & 0xf);
 	FS_SUBMIT(KES_DROP_OTHER);
 	return 0;
 }

@@ -188,5 +188,145 @@ TEST_F(ProbeTest, MemfdCreateNameFromTheKernel) {
     EXPECT_EQ(evs[1].param_string(KES_P_MEMFD_CREATE_NAME), "bad");
 }
 
+TEST_F(ProbeTest, CloseRangeFlags) {
+    auto run = run_child([&](Report& r) {
+        r.v[0] = ::syscall(SYS_close_range, 100u, 200u, CLOSE_RANGE_CLOEXEC);
+        r.v[1] = ::syscall(SYS_close_range, 300u, 400u, 0u);
+        r.v[2] = ::syscall(SYS_close_range, 10u, 5u, 0u); // first > last: EINVAL
+        return 0;
+    });
+    ASSERT_EQ(run.report.v[0], 0);
+    auto evs = of_type(run, KES_EVT_CLOSE_RANGE);
+    ASSERT_EQ(evs.size(), 3u);
+    EXPECT_EQ(evs[0].param_int64(KES_P_CLOSE_RANGE_RES), 0);
+    EXPECT_EQ(evs[0].param_uint(KES_P_CLOSE_RANGE_FIRST), 100u);
+    EXPECT_EQ(evs[0].param_uint(KES_P_CLOSE_RANGE_LAST), 200u);
+    EXPECT_EQ(evs[0].param_uint(KES_P_CLOSE_RANGE_FLAGS), uint64_t{KES_PPM_CLOSE_RANGE_CLOEXEC});
+    EXPECT_EQ(evs[1].param_uint(KES_P_CLOSE_RANGE_FLAGS), 0u);
+    EXPECT_EQ(evs[1].param_uint(KES_P_CLOSE_RANGE_FIRST), 300u);
+    EXPECT_EQ(evs[2].param_int64(KES_P_CLOSE_RANGE_RES), -EINVAL);
+}
+
+TEST_F(ProbeTest, PipeAndPipe2) {
+    auto run = run_child([&](Report& r) {
+        int p[2];
+        r.v[0] = ::syscall(SYS_pipe, p);
+        r.v[1] = p[0];
+        r.v[2] = p[1];
+        struct stat st = {};
+        ::fstat(p[0], &st);
+        r.v[3] = static_cast<int64_t>(st.st_ino);
+        int q[2];
+        r.v[4] = ::syscall(SYS_pipe2, q, O_CLOEXEC | O_NONBLOCK);
+        r.v[5] = q[0];
+        r.v[6] = q[1];
+        r.v[7] = ::syscall(SYS_pipe2, q, 0x7fff0000); // EINVAL
+        return 0;
+    });
+    ASSERT_EQ(run.report.v[0], 0);
+    ASSERT_EQ(run.report.v[4], 0);
+    auto pipe = of_type(run, KES_EVT_PIPE);
+    ASSERT_EQ(pipe.size(), 1u);
+    EXPECT_EQ(pipe[0].param_int64(KES_P_PIPE_RES), 0);
+    EXPECT_EQ(pipe[0].param_int64(KES_P_PIPE_FD1), run.report.v[1]);
+    EXPECT_EQ(pipe[0].param_int64(KES_P_PIPE_FD2), run.report.v[2]);
+    EXPECT_EQ(pipe[0].param_uint(KES_P_PIPE_INO), static_cast<uint64_t>(run.report.v[3]));
+    auto pipe2 = of_type(run, KES_EVT_PIPE2);
+    ASSERT_EQ(pipe2.size(), 2u);
+    EXPECT_EQ(pipe2[0].param_int64(KES_P_PIPE2_RES), 0);
+    EXPECT_EQ(pipe2[0].param_int64(KES_P_PIPE2_FD1), run.report.v[5]);
+    EXPECT_EQ(pipe2[0].param_int64(KES_P_PIPE2_FD2), run.report.v[6]);
+    EXPECT_NE(pipe2[0].param_uint(KES_P_PIPE2_INO), 0u);
+    EXPECT_EQ(pipe2[0].param_uint(KES_P_PIPE2_FLAGS), uint64_t{KES_O_CLOEXEC | KES_O_NONBLOCK});
+    EXPECT_EQ(pipe2[1].param_int64(KES_P_PIPE2_RES), -EINVAL);
+    EXPECT_EQ(pipe2[1].param_uint(KES_P_PIPE2_INO), 0u);
+}
+
+TEST_F(ProbeTest, EventfdAndEventfd2) {
+    auto run = run_child([&](Report& r) {
+        r.v[0] = ::syscall(SYS_eventfd, 7u);
+        r.v[1] = ::syscall(SYS_eventfd2, 9u, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
+        r.v[2] = ::syscall(SYS_eventfd2, 1u, 0x40000000); // EINVAL
+        return 0;
+    });
+    ASSERT_GE(run.report.v[0], 0);
+    auto e1 = of_type(run, KES_EVT_EVENTFD);
+    ASSERT_EQ(e1.size(), 1u);
+    EXPECT_EQ(e1[0].param_int64(KES_P_EVENTFD_RES), run.report.v[0]);
+    EXPECT_EQ(e1[0].param_uint(KES_P_EVENTFD_INITVAL), 7u);
+    EXPECT_EQ(e1[0].param_uint(KES_P_EVENTFD_FLAGS), 0u);
+    auto e2 = of_type(run, KES_EVT_EVENTFD2);
+    ASSERT_EQ(e2.size(), 2u);
+    EXPECT_EQ(e2[0].param_int64(KES_P_EVENTFD2_RES), run.report.v[1]);
+    EXPECT_EQ(e2[0].param_uint(KES_P_EVENTFD2_FLAGS), uint64_t{KES_O_CLOEXEC | KES_O_NONBLOCK});
+    EXPECT_EQ(e2[0].param_uint(KES_P_EVENTFD2_INITVAL), 9u);
+    EXPECT_EQ(e2[1].param_int64(KES_P_EVENTFD2_RES), -EINVAL);
+}
+
+TEST_F(ProbeTest, SignalfdAndSignalfd4) {
+    auto run = run_child([&](Report& r) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGUSR1);
+        sigaddset(&set, SIGTERM);
+        // The kernel's sigset size (8 bytes), not glibc's sigset_t size.
+        r.v[0] = ::syscall(SYS_signalfd, -1, &set, 8);
+        r.v[1] = ::syscall(SYS_signalfd4, -1, &set, 8, SFD_CLOEXEC);
+        r.v[2] = ::syscall(SYS_signalfd4, -1, &set, 8, 0x1); // EINVAL
+        return 0;
+    });
+    ASSERT_GE(run.report.v[0], 0);
+    ASSERT_GE(run.report.v[1], 0);
+    const uint64_t mask = (1u << (SIGUSR1 - 1)) | (1u << (SIGTERM - 1));
+    auto s1 = of_type(run, KES_EVT_SIGNALFD);
+    ASSERT_EQ(s1.size(), 1u);
+    EXPECT_EQ(s1[0].param_int64(KES_P_SIGNALFD_RES), run.report.v[0]);
+    EXPECT_EQ(s1[0].param_int64(KES_P_SIGNALFD_FD), -1);
+    EXPECT_EQ(s1[0].param_uint(KES_P_SIGNALFD_MASK), mask);
+    EXPECT_EQ(s1[0].param_uint(KES_P_SIGNALFD_FLAGS), 0u);
+    auto s4 = of_type(run, KES_EVT_SIGNALFD4);
+    ASSERT_EQ(s4.size(), 2u);
+    EXPECT_EQ(s4[0].param_int64(KES_P_SIGNALFD4_RES), run.report.v[1]);
+    EXPECT_EQ(s4[0].param_uint(KES_P_SIGNALFD4_FLAGS), uint64_t{KES_O_CLOEXEC});
+    EXPECT_EQ(s4[0].param_int64(KES_P_SIGNALFD4_FD), -1);
+    EXPECT_EQ(s4[0].param_uint(KES_P_SIGNALFD4_MASK), mask);
+    EXPECT_EQ(s4[1].param_int64(KES_P_SIGNALFD4_RES), -EINVAL);
+}
+
+TEST_F(ProbeTest, TimerfdCreate) {
+    auto run = run_child([&](Report& r) {
+        r.v[0] = ::syscall(SYS_timerfd_create, CLOCK_MONOTONIC, TFD_CLOEXEC);
+        r.v[1] = ::syscall(SYS_timerfd_create, 12345, 0); // EINVAL
+        return 0;
+    });
+    ASSERT_GE(run.report.v[0], 0);
+    auto evs = of_type(run, KES_EVT_TIMERFD_CREATE);
+    ASSERT_EQ(evs.size(), 2u);
+    EXPECT_EQ(evs[0].param_int64(KES_P_TIMERFD_CREATE_RES), run.report.v[0]);
+    EXPECT_EQ(evs[0].param_uint(KES_P_TIMERFD_CREATE_CLOCKID), uint64_t{CLOCK_MONOTONIC});
+    EXPECT_EQ(evs[0].param_uint(KES_P_TIMERFD_CREATE_FLAGS), 0u);
+    EXPECT_EQ(evs[1].param_int64(KES_P_TIMERFD_CREATE_RES), -EINVAL);
+}
+
+TEST_F(ProbeTest, InotifyInitAndInit1) {
+    auto run = run_child([&](Report& r) {
+        r.v[0] = ::syscall(SYS_inotify_init);
+        r.v[1] = ::syscall(SYS_inotify_init1, IN_CLOEXEC | IN_NONBLOCK);
+        r.v[2] = ::syscall(SYS_inotify_init1, 0x1); // EINVAL
+        return 0;
+    });
+    ASSERT_GE(run.report.v[0], 0);
+    auto i0 = of_type(run, KES_EVT_INOTIFY_INIT);
+    ASSERT_EQ(i0.size(), 1u);
+    EXPECT_EQ(i0[0].param_int64(KES_P_INOTIFY_INIT_RES), run.report.v[0]);
+    EXPECT_EQ(i0[0].param_uint(KES_P_INOTIFY_INIT_FLAGS), 0u);
+    auto i1 = of_type(run, KES_EVT_INOTIFY_INIT1);
+    ASSERT_EQ(i1.size(), 2u);
+    EXPECT_EQ(i1[0].param_int64(KES_P_INOTIFY_INIT1_RES), run.report.v[1]);
+    EXPECT_EQ(i1[0].param_uint(KES_P_INOTIFY_INIT1_FLAGS),
+              uint64_t{KES_O_CLOEXEC | KES_O_NONBLOCK});
+    EXPECT_EQ(i1[1].param_int64(KES_P_INOTIFY_INIT1_RES), -EINVAL);
+}
+
 } // namespace
 } // namespace kestrel::capture

@@ -360,5 +360,83 @@ TEST_F(ProbeTest, ChdirReportsTheKernelsCwd) {
     rm_rf(dir);
 }
 
+TEST_F(ProbeTest, Fchdir) {
+    std::string dir = temp_dir();
+    auto run = run_child([&](Report& r) {
+        int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+        r.v[0] = dfd;
+        r.v[1] = ::syscall(SYS_fchdir, dfd);
+        r.v[2] = ::syscall(SYS_fchdir, 9999);
+        return 0;
+    });
+    ASSERT_EQ(run.report.v[1], 0);
+    auto evs = of_type(run, KES_EVT_FCHDIR);
+    ASSERT_EQ(evs.size(), 2u);
+    EXPECT_EQ(evs[0].param_int64(KES_P_FCHDIR_RES), 0);
+    EXPECT_EQ(evs[0].param_int64(KES_P_FCHDIR_FD), run.report.v[0]);
+    EXPECT_EQ(evs[1].param_int64(KES_P_FCHDIR_RES), -EBADF);
+    EXPECT_EQ(evs[1].param_int64(KES_P_FCHDIR_FD), 9999);
+    rm_rf(dir);
+}
+
+TEST_F(ProbeTest, ChrootReportsTheKernelsRoot) {
+    std::string dir = temp_dir();
+    auto run = run_child([&](Report& r) {
+        ::mkdir((dir + "/jail").c_str(), 0700);
+        ::chdir(dir.c_str());
+        r.v[0] = ::syscall(SYS_chroot, "jail"); // relative: reported absolute
+        r.v[1] = ::syscall(SYS_chroot, "/nonexistent-kestrel");
+        r.v[2] = errno;
+        return 0;
+    });
+    ASSERT_EQ(run.report.v[0], 0);
+    ASSERT_EQ(run.report.v[2], ENOENT);
+    auto evs = of_type(run, KES_EVT_CHROOT);
+    ASSERT_EQ(evs.size(), 2u);
+    EXPECT_EQ(evs[0].param_int64(KES_P_CHROOT_RES), 0);
+    EXPECT_EQ(evs[0].param_string(KES_P_CHROOT_PATH), dir + "/jail");
+    EXPECT_EQ(evs[1].param_int64(KES_P_CHROOT_RES), -ENOENT);
+    EXPECT_EQ(evs[1].param_string(KES_P_CHROOT_PATH), "/nonexistent-kestrel");
+    rm_rf(dir);
+}
+
+// In a mount namespace of the child's own (private propagation): the host's mounts never change.
+TEST_F(ProbeTest, MountAndUmount2InOwnNamespace) {
+    std::string dir = temp_dir();
+    auto run = run_child([&](Report& r) {
+        if (::unshare(CLONE_NEWNS) != 0) {
+            return 10;
+        }
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+            return 11;
+        }
+        r.v[0] = ::syscall(SYS_mount, "kestrel-fs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
+                           "size=64k");
+        r.v[1] = ::syscall(SYS_umount2, dir.c_str(), MNT_DETACH);
+        r.v[2] = ::syscall(SYS_umount2, dir.c_str(), 0); // no longer a mount point
+        r.v[3] = errno;
+        return 0;
+    });
+    ASSERT_EQ(WEXITSTATUS(run.status), 0);
+    ASSERT_EQ(run.report.v[0], 0);
+    ASSERT_EQ(run.report.v[1], 0);
+    ASSERT_EQ(run.report.v[3], EINVAL);
+    auto mounts = of_type(run, KES_EVT_MOUNT);
+    const event::View* m = find_one(mounts, KES_P_MOUNT_DEV, "kestrel-fs");
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(m->param_int64(KES_P_MOUNT_RES), 0);
+    EXPECT_EQ(m->param_string(KES_P_MOUNT_DIR), dir);
+    EXPECT_EQ(m->param_string(KES_P_MOUNT_TYPE), "tmpfs");
+    EXPECT_EQ(m->param_uint(KES_P_MOUNT_FLAGS), uint64_t{MS_NOSUID | MS_NODEV});
+    auto um = of_type(run, KES_EVT_UMOUNT2);
+    ASSERT_EQ(um.size(), 2u);
+    EXPECT_EQ(um[0].param_int64(KES_P_UMOUNT2_RES), 0);
+    EXPECT_EQ(um[0].param_string(KES_P_UMOUNT2_NAME), dir);
+    EXPECT_EQ(um[0].param_uint(KES_P_UMOUNT2_FLAGS), uint64_t{KES_PPM_MNT_DETACH});
+    EXPECT_EQ(um[1].param_int64(KES_P_UMOUNT2_RES), -EINVAL);
+    EXPECT_EQ(um[1].param_uint(KES_P_UMOUNT2_FLAGS), 0u);
+    rm_rf(dir);
+}
+
 } // namespace
 } // namespace kestrel::capture

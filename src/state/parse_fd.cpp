@@ -1,10 +1,12 @@
-// Fd events: open family, close, dup family, fcntl, socket/bind/listen/connect/accept, send/recv
-// tuples, pipe, socketpair, memfd_create, chdir. Semantics follow libsinsp's parsers.cpp
+// Fd events: open family, close, close_range, dup family, fcntl, socket/bind/listen/connect/
+// accept, send/recv tuples, pipe/pipe2, socketpair, memfd_create, eventfd, signalfd, timerfd,
+// inotify, chdir/fchdir. Semantics follow libsinsp's parsers.cpp
 // (parse_open_openat_creat_exit, parse_dirfd, add_socket, parse_connect_exit, parse_accept_exit,
 // parse_dup_exit, parse_fcntl_exit, parse_close_exit...).
 
 #include <charconv>
 
+#include "fs_flags.h" // bpf/: PPM flag values of the fd syscalls
 #include "gen/kestrel_events.h"
 #include "state/internal.hpp"
 #include "state/parsers.hpp"
@@ -345,18 +347,24 @@ void on_send(Tables& t, Process& p, const event::View& evt, size_t fd_index, siz
     set_tuple(*fd, tuple, SockRole::kClient);
 }
 
+// pipe and pipe2 (whose flags may say O_CLOEXEC for both ends).
 void on_pipe(Tables& t, Process& p, const event::View& evt) {
-    if (fd_param(evt, KES_P_PIPE_RES) < 0) {
+    bool pipe2 = evt.type() == KES_EVT_PIPE2;
+    if (fd_param(evt, pipe2 ? size_t{KES_P_PIPE2_RES} : size_t{KES_P_PIPE_RES}) < 0) {
         return;
     }
-    uint64_t ino = evt.param_uint(KES_P_PIPE_INO);
-    for (size_t idx : {size_t{KES_P_PIPE_FD1}, size_t{KES_P_PIPE_FD2}}) {
+    uint64_t ino = evt.param_uint(pipe2 ? size_t{KES_P_PIPE2_INO} : size_t{KES_P_PIPE_INO});
+    bool cloexec = pipe2 && (evt.param_uint(KES_P_PIPE2_FLAGS) & KES_O_CLOEXEC) != 0;
+    std::initializer_list<size_t> ends = {size_t{KES_P_PIPE_FD1}, size_t{KES_P_PIPE_FD2}};
+    std::initializer_list<size_t> ends2 = {size_t{KES_P_PIPE2_FD1}, size_t{KES_P_PIPE2_FD2}};
+    for (size_t idx : pipe2 ? ends2 : ends) {
         Fd* fd = Parsers::add_fd(t, p, fd_param(evt, idx));
         if (fd == nullptr) {
             continue;
         }
         fd->type = FdType::kPipe;
         fd->ino = ino;
+        fd->cloexec = cloexec;
         if (ino != 0) {
             // The name /proc shows for it (readlink of /proc/PID/fd/N).
             char num[24];
@@ -414,13 +422,46 @@ void on_memfd(Tables& t, Process& p, const event::View& evt) {
     fd->nameraw.assign(name);
 }
 
-// A new fd of a kind no other parameter describes (userfaultfd, bpf objects).
-void add_typed_fd(Tables& t, Process& p, int64_t num, FdType type) {
+// A new fd of a kind no other parameter describes (userfaultfd, bpf objects, eventfd,
+// signalfd, timerfd, inotify): libsinsp gives these no name.
+void add_typed_fd(Tables& t, Process& p, int64_t num, FdType type, bool cloexec = false) {
     if (num < 0) {
         return;
     }
     if (Fd* fd = Parsers::add_fd(t, p, num); fd != nullptr) {
         fd->type = type;
+        fd->cloexec = cloexec;
+    }
+}
+
+// The PPM O_CLOEXEC bit of a flags parameter (eventfd2, signalfd4, inotify_init1).
+bool ppm_cloexec(const event::View& evt, size_t idx) {
+    return (evt.param_uint(idx) & KES_O_CLOEXEC) != 0;
+}
+
+// signalfd/signalfd4 with fd -1 make a new signalfd; with an existing one they only change its
+// mask (res is that same fd).
+void on_signalfd(Tables& t, Process& p, const event::View& evt, bool four) {
+    int64_t res = fd_param(evt, four ? size_t{KES_P_SIGNALFD4_RES} : size_t{KES_P_SIGNALFD_RES});
+    int64_t given = four ? evt.param_int64(KES_P_SIGNALFD4_FD) : evt.param_int64(KES_P_SIGNALFD_FD);
+    if (res < 0 || given != -1) {
+        return;
+    }
+    add_typed_fd(t, p, res, FdType::kSignalfd, four && ppm_cloexec(evt, KES_P_SIGNALFD4_FLAGS));
+}
+
+// fchdir: the cwd becomes the directory open at that fd (libsinsp parse_fchdir_exit).
+void on_fchdir(Process& p, const event::View& evt) {
+    if (fd_param(evt, KES_P_FCHDIR_RES) < 0) {
+        return;
+    }
+    auto it = p.fds.find(fd_param(evt, KES_P_FCHDIR_FD));
+    if (it == p.fds.end() || it->second.name.empty() || it->second.name[0] != '/') {
+        return;
+    }
+    p.cwd.assign(it->second.name);
+    if (p.cwd.back() != '/') {
+        p.cwd.push_back('/');
     }
 }
 
@@ -534,7 +575,59 @@ void Parsers::other(Tables& t, Thread& thread, const event::View& evt) {
         on_send(t, p, evt, KES_P_SENDMSG_FD, KES_P_SENDMSG_TUPLE);
         break;
     case KES_EVT_PIPE:
+    case KES_EVT_PIPE2:
         on_pipe(t, p, evt);
+        break;
+    case KES_EVT_CLOSE_RANGE: {
+        // fds first..last are closed (deferred to the next event, like close) or, with
+        // CLOSE_RANGE_CLOEXEC, marked close-on-exec. CLOSE_RANGE_UNSHARE first gives the
+        // calling thread a private copy of the table; the state keeps one table per process,
+        // so the other threads' tables are not split off (rare: callers are about to exec).
+        if (fd_param(evt, KES_P_CLOSE_RANGE_RES) < 0) {
+            break;
+        }
+        auto first = static_cast<int64_t>(evt.param_uint(KES_P_CLOSE_RANGE_FIRST));
+        auto last = static_cast<int64_t>(evt.param_uint(KES_P_CLOSE_RANGE_LAST));
+        bool cloexec = (evt.param_uint(KES_P_CLOSE_RANGE_FLAGS) & KES_PPM_CLOSE_RANGE_CLOEXEC) != 0;
+        for (auto& [num, fd] : p.fds) {
+            if (num < first || num > last) {
+                continue;
+            }
+            if (cloexec) {
+                fd.cloexec = true;
+                fd.openflags |= KES_O_CLOEXEC;
+            } else {
+                t.pending_closes_.push_back({thread.tid, num});
+            }
+        }
+        break;
+    }
+    case KES_EVT_EVENTFD:
+        add_typed_fd(t, p, fd_param(evt, KES_P_EVENTFD_RES), FdType::kEvent);
+        break;
+    case KES_EVT_EVENTFD2:
+        add_typed_fd(t, p, fd_param(evt, KES_P_EVENTFD2_RES), FdType::kEvent,
+                     ppm_cloexec(evt, KES_P_EVENTFD2_FLAGS));
+        break;
+    case KES_EVT_SIGNALFD:
+        on_signalfd(t, p, evt, false);
+        break;
+    case KES_EVT_SIGNALFD4:
+        on_signalfd(t, p, evt, true);
+        break;
+    case KES_EVT_TIMERFD_CREATE:
+        // Falco's flags parameter is always 0: close-on-exec is unknown here.
+        add_typed_fd(t, p, fd_param(evt, KES_P_TIMERFD_CREATE_RES), FdType::kTimerfd);
+        break;
+    case KES_EVT_INOTIFY_INIT:
+        add_typed_fd(t, p, fd_param(evt, KES_P_INOTIFY_INIT_RES), FdType::kInotify);
+        break;
+    case KES_EVT_INOTIFY_INIT1:
+        add_typed_fd(t, p, fd_param(evt, KES_P_INOTIFY_INIT1_RES), FdType::kInotify,
+                     ppm_cloexec(evt, KES_P_INOTIFY_INIT1_FLAGS));
+        break;
+    case KES_EVT_FCHDIR:
+        on_fchdir(p, evt);
         break;
     case KES_EVT_SOCKETPAIR:
         on_socketpair(t, p, evt);

@@ -106,7 +106,8 @@ enum kes_event_type {
 	KES_EVT_IO_URING_SETUP = 107,
 	KES_EVT_IO_URING_ENTER = 108,
 	KES_EVT_IO_URING_REGISTER = 109,
-	KES_EVT_MAX = 110,
+	KES_EVT_SHUTDOWN = 140,
+	KES_EVT_MAX = 141,
 };
 
 /* Parameter types; encodings in schema/README.md. */
@@ -1022,6 +1023,14 @@ enum kes_io_uring_register_param {
 	KES_P_IO_URING_REGISTER_OPCODE = 2, /* enumflags16 */
 	KES_P_IO_URING_REGISTER_ARG = 3, /* uint64 */
 	KES_P_IO_URING_REGISTER_NR_ARGS = 4, /* uint32 */
+};
+
+/* shutdown (140): part or all of a full-duplex connection was shut down */
+#define KES_SHUTDOWN_NPARAMS 3
+enum kes_shutdown_param {
+	KES_P_SHUTDOWN_RES = 0, /* errno */
+	KES_P_SHUTDOWN_FD = 1, /* fd */
+	KES_P_SHUTDOWN_HOW = 2, /* enumflags8 */
 };
 
 /* Open flags (PPM_O_*): the `flags` parameter of open, openat, openat2 */

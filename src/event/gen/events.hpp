@@ -3360,4 +3360,30 @@ class IoUringRegisterView {
     View view_;
 };
 
+// shutdown: part or all of a full-duplex connection was shut down
+class ShutdownView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SHUTDOWN;
+
+    explicit ShutdownView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_SHUTDOWN_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_SHUTDOWN_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_SHUTDOWN_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_SHUTDOWN_FD); }
+
+    // enumflags8: PPM shutdown how (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2)
+    [[nodiscard]] uint8_t how() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_SHUTDOWN_HOW));
+    }
+    [[nodiscard]] bool has_how() const { return view_.has_param(KES_P_SHUTDOWN_HOW); }
+
+  private:
+    View view_;
+};
+
 } // namespace kestrel::event

@@ -28,7 +28,9 @@ Outputs::Outputs(std::vector<std::unique_ptr<Sink>> sinks, OutputsOptions option
     for (SinkWorker* worker : workers_) {
         worker->start();
     }
-    dispatcher_ = std::thread([this] { dispatch(); });
+    // Requests made from now on count, even before the dispatcher thread first runs.
+    dispatcher_ = std::thread(
+        [this, reopen = reopen_.load(), all = g_reopen_all.load()] { dispatch(reopen, all); });
 }
 
 Outputs::~Outputs() { shutdown(); }
@@ -39,9 +41,7 @@ void Outputs::commit() {
     queue_.commit();
 }
 
-void Outputs::dispatch() {
-    uint32_t reopen_seen = reopen_.load(std::memory_order_relaxed);
-    uint32_t reopen_all_seen = g_reopen_all.load(std::memory_order_relaxed);
+void Outputs::dispatch(uint32_t reopen_seen, uint32_t reopen_all_seen) {
     for (;;) {
         const uint32_t epoch = queue_.notifier().epoch();
         const uint32_t reopen = reopen_.load(std::memory_order_relaxed);

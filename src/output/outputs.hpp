@@ -85,7 +85,7 @@ class Outputs {
     [[nodiscard]] const Sink& sink(size_t i) const { return workers_[i]->sink(); }
 
   private:
-    void dispatch();
+    void dispatch(uint32_t reopen_seen, uint32_t reopen_all_seen);
 
     OutputsOptions options_;
     SpscRing<QueuedAlert> queue_;

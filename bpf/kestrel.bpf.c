@@ -30,6 +30,7 @@ char LICENSE[] SEC("license") = "GPL";
 #include "syscalls/fs.bpf.h"
 #include "syscalls/fd.bpf.h"
 #include "syscalls/clone.bpf.h"
+#include "syscalls/net.bpf.h"
 #include "syscalls/creds.bpf.h"
 #include "syscalls/misc.bpf.h"
 

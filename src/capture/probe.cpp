@@ -134,6 +134,7 @@ base::Status Probe::open_and_load(const ProbeOptions& options) {
         ring_size_ / (options.wakeup_divisor == 0 ? 4 : options.wakeup_divisor);
     skel_->rodata->ncpus = ncpus_;
     skel_->rodata->count_syscalls = options.count_syscalls;
+    skel_->rodata->snaplen = options.snaplen;
 
     // Two scratch slots per CPU: one for sys_exit, one for sched_process_exit.
     if (int err = bpf_map__set_max_entries(skel_->maps.scratch, 2 * ncpus_); err != 0) {

@@ -35,6 +35,9 @@ struct ProbeOptions {
     std::vector<uint16_t> events;
     // Count every syscall of the host by number (Probe::syscall_counts()).
     bool count_syscalls = true;
+    // Bytes of I/O data kept per sendto/sendmsg/recvfrom/recvmsg (Falco's
+    // `falco_libs.snaplen`, default 80); the probe caps it at 2048.
+    uint32_t snaplen = 80;
 };
 
 // The probe's loss counters, summed over CPUs (bpf/kestrel_stats.h documents each one).

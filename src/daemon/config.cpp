@@ -236,6 +236,9 @@ base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string
     KES_TRY(read.boolean("stdout_output.enabled", &config.stdout_output_enabled));
     KES_TRY(read_webserver_config(tree, &config.webserver));
 
+    KES_TRY(read_metrics_config(tree, &config.metrics, warnings));
+    KES_TRY(read_drops_config(tree, &config.syscall_event_drops));
+
     warn_unknown_keys(tree.root(), "", warnings);
     return config;
 }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "base/time.hpp"
+
 namespace kestrel::daemon {
 
 base::Result<LoadedConfig> load_configuration(const ConfigSources& sources) {
@@ -31,6 +33,10 @@ base::Result<LoadedConfig> load_configuration(const ConfigSources& sources) {
             .error();
     }
     loaded.config = std::move(*config);
+    if (!loaded.config_path.empty()) {
+        loaded.config.config_files = {loaded.config_path};
+    }
+    loaded.config.loaded_ns = base::wall_clock_ns();
     if (!sources.rules_files.empty()) {
         loaded.config.rules_files = sources.rules_files;
     }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "base/log.hpp"
+#include "daemon/web_endpoints.hpp"
 #include "eval/alert.hpp"
 #include "rules/items.hpp"
 
@@ -48,6 +49,7 @@ EngineMetrics::EngineMetrics(const Config& config, const eval::Ruleset* ruleset)
         counters_ = std::make_unique<EngineCounters>(ruleset);
         service_ = std::make_unique<MetricsService>(config);
         service_->set_engine_counters(counters_.get());
+        metrics_slot().attach(&service_->registry()); // /metrics serves it from now on
     }
 }
 
@@ -63,6 +65,7 @@ base::Status EngineMetrics::start() {
 
 void EngineMetrics::stop() {
     if (service_) {
+        metrics_slot().detach(); // waits for a scrape in progress
         service_->stop();
     }
 }

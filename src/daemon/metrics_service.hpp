@@ -82,7 +82,7 @@ class MetricsService {
     MetricsService& operator=(const MetricsService&) = delete;
     ~MetricsService();
 
-    // Whether anything reads metrics: metrics.enabled or the Prometheus endpoint.
+    // Whether anything reads metrics: metrics.enabled (Falco's /metrics needs it too).
     static bool wanted(const Config& config);
 
     void set_engine_counters(const EngineCounters* counters) { engine_ = counters; }

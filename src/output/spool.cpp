@@ -309,8 +309,16 @@ void Spool::pop_front() {
     front_len_ = 0;
     if (head.records == 0) {
         drop_head();
+        persist_offset();
+    } else if (++unpersisted_pops_ >= kPersistEvery) {
+        persist_offset();
     }
-    persist_offset();
+}
+
+Spool::~Spool() {
+    if (unpersisted_pops_ != 0) {
+        persist_offset();
+    }
 }
 
 void Spool::drop_head() {
@@ -325,6 +333,7 @@ void Spool::drop_head() {
 }
 
 void Spool::persist_offset() {
+    unpersisted_pops_ = 0;
     if (segments_.empty()) {
         if (::unlink(offset_path().c_str()) != 0 && errno != ENOENT) {
             last_error_ = fmt::format("cannot delete {}: {}", offset_path(), strerror(errno));

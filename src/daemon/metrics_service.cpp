@@ -112,8 +112,8 @@ void EngineCounters::read(Copy* out) const {
 }
 
 bool MetricsService::wanted(const Config& config) {
-    return config.metrics.enabled ||
-           (config.webserver.enabled && config.webserver.prometheus_metrics_enabled);
+    // Falco serves /metrics only with metrics.enabled too.
+    return config.metrics.enabled;
 }
 
 MetricsService::MetricsService(const Config& config)

@@ -13,10 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "base/log.hpp"
+#include "base/time.hpp"
 #include "capture/scap/reader.hpp"
 #include "daemon/capture_state.hpp"
 #include "daemon/event_pipeline.hpp"
 #include "daemon/rules_engine.hpp"
+#include "daemon/web_endpoints.hpp"
 #include "event/view.hpp"
 #include "state/tables.hpp"
 
@@ -171,6 +173,8 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
     capture::scap::ScapRecord record;
     event::DecodeCounters decode_errors;
     EventPipeline pipeline(**engine, tables, options.unbuffered);
+    // Replay reads as fast as it can, with no loop-turn promise: healthy while it runs.
+    engine_health().started(base::monotonic_ns(), /*beats=*/false);
     while (!stop.load(std::memory_order_relaxed)) {
         auto more = (*reader)->next(&record);
         if (!more.ok()) {

@@ -25,6 +25,11 @@ void EventPipeline::emit_alerts() {
 }
 
 void EventPipeline::flush() {
+    // Caught up (or done): the latest counters are published even if no period has passed.
+    if (metrics_ != nullptr && events_ != published_events_) {
+        metrics_->publish(last_wall_ns_, events_, tables_.counters());
+        published_events_ = events_;
+    }
     if (out_.empty()) {
         return;
     }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "daemon/metrics_service.hpp"
 #include "daemon/rules_engine.hpp"
 #include "event/view.hpp"
 #include "state/tables.hpp"
@@ -28,6 +29,12 @@ class EventPipeline {
     // for state tracking only (a capture writer's state_only) pass evaluate = false.
     void on_event(const event::View& evt, uint64_t wall_ns, bool evaluate = true) {
         tables_.apply(evt);
+        last_wall_ns_ = wall_ns;
+        // Metrics readers get a copy of the counters every EngineCounters::kPeriodNs of event
+        // time: one comparison per event.
+        if (metrics_ != nullptr && metrics_->due(wall_ns)) {
+            metrics_->publish(wall_ns, events_, tables_.counters());
+        }
         if (!evaluate) {
             return;
         }
@@ -41,6 +48,8 @@ class EventPipeline {
     void flush();
 
     [[nodiscard]] uint64_t events() const { return events_; }
+    // Where the counters are published for metrics (null: nowhere); must outlive the pipeline.
+    void set_metrics(EngineCounters* metrics) { metrics_ = metrics; }
     [[nodiscard]] uint64_t alerts() const { return engine_.alerts(); }
 
   private:
@@ -52,6 +61,9 @@ class EventPipeline {
     bool unbuffered_;
     std::string out_;
     uint64_t events_ = 0;
+    EngineCounters* metrics_ = nullptr;
+    uint64_t last_wall_ns_ = 0;
+    uint64_t published_events_ = 0;
 };
 
 } // namespace kestrel::daemon

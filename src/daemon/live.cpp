@@ -12,6 +12,7 @@
 #include "capture/dump.hpp"
 #include "capture/probe.hpp"
 #include "capture/ring_reader.hpp"
+#include "daemon/engine_metrics.hpp"
 #include "daemon/event_pipeline.hpp"
 #include "daemon/event_selection.hpp"
 #include "daemon/rules_engine.hpp"
@@ -208,7 +209,15 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
 
     state::Tables tables;
     load_initial_state(tables);
+    // Metrics and Falco's syscall_event_drops (before the pipeline: it publishes into them).
+    EngineMetrics metrics(config, &(*engine)->ruleset());
+    metrics.watch_probe(**probe);
+    if (auto started = metrics.start(); !started.ok()) {
+        KES_LOG_ERROR("{}", started.error().to_string());
+        return 1;
+    }
     EventPipeline pipeline(**engine, tables, options.unbuffered);
+    pipeline.set_metrics(metrics.counters());
     Maintenance maintenance(tables);
     event::DecodeCounters decode_errors;
     KES_LOG_INFO("{} ({} CPUs, {} ring(s) of {} MiB)", kLiveReadyMessage, (*probe)->possible_cpus(),
@@ -226,6 +235,10 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
     int code = 0;
     while (!stop.load(std::memory_order_relaxed)) {
         size_t n = reader->drain(on_record, kDrainBatch);
+        if (!metrics.check_drops(base::boot_clock_ns())) {
+            code = 1; // syscall_event_drops.actions: exit
+            break;
+        }
         if (n < kDrainBatch) {
             pipeline.flush(); // caught up: alerts leave now, not when a batch fills
             maintenance.run();

@@ -17,6 +17,8 @@ class KestrelProcess {
     KestrelProcess& operator=(const KestrelProcess&) = delete;
 
     [[nodiscard]] bool started() const { return pid_ > 0; }
+    // The process id (to send it signals: SIGUSR1, SIGTERM).
+    [[nodiscard]] pid_t pid() const { return pid_; }
     // Everything written to stdout so far.
     [[nodiscard]] std::string read_stdout() const;
     [[nodiscard]] std::string read_stderr() const;

@@ -85,23 +85,30 @@ void expect_clone_common(const event::View& e, int64_t tid, int64_t pid, int64_t
     EXPECT_EQ(e.param_int64(KES_P_CLONE_VPID), pid);
 }
 
-// The start time (CLOCK_MONOTONIC ns) of the pid namespace's init, as the child reports it:
-// /proc/1/stat's starttime is the same instant in clock ticks (boot time, equal to monotonic
-// on a machine that never suspended); compared at tick precision.
-void expect_host_init_start(const event::View& child) {
-    uint64_t ns = child.param_uint(KES_P_CLONE_PIDNS_INIT_START_TS);
+// /proc/1/stat's starttime (field 22): the host init's start in clock ticks since boot.
+uint64_t host_init_start_ticks() {
     std::ifstream in("/proc/1/stat");
     std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    size_t close = stat.rfind(')');
-    ASSERT_NE(close, std::string::npos);
-    // Fields after ") ": state is field 3; starttime is field 22.
-    size_t pos = close + 2;
+    size_t pos = stat.rfind(')');
+    if (pos == std::string::npos) {
+        ADD_FAILURE() << "unreadable /proc/1/stat";
+        return 0;
+    }
+    pos += 2; // field 3 (state) starts here
     for (int field = 3; field < 22; ++field) {
         pos = stat.find(' ', pos) + 1;
     }
-    uint64_t ticks = std::stoull(stat.substr(pos));
-    long hz = ::sysconf(_SC_CLK_TCK);
-    EXPECT_EQ(ns / (1000000000ULL / static_cast<uint64_t>(hz)), ticks);
+    return std::stoull(stat.substr(pos));
+}
+
+uint64_t ns_per_tick() { return 1000000000ULL / static_cast<uint64_t>(::sysconf(_SC_CLK_TCK)); }
+
+// The start time (CLOCK_MONOTONIC ns) of the pid namespace's init, as the child reports it,
+// against /proc/1/stat (boot time ticks, equal to monotonic on a machine that never
+// suspended), at tick precision.
+void expect_host_init_start(const event::View& child) {
+    uint64_t ns = child.param_uint(KES_P_CLONE_PIDNS_INIT_START_TS);
+    EXPECT_EQ(ns / ns_per_tick(), host_init_start_ticks());
 }
 
 TEST_F(ProcTest, ForkSyscallParentAndChild) {
@@ -370,6 +377,51 @@ TEST_F(ProcTest, ExecFromNonLeaderThread) {
             EXPECT_NE(e.tid(), static_cast<uint32_t>(exec_tid)) << "old tid seen after exec";
         }
     }
+}
+
+TEST_F(ProcTest, ForkIntoNewPidNamespace) {
+    auto run = run_tree([](Report& r) {
+        // Children of this process go to a new pid namespace: the first is its init (pid 1).
+        if (::unshare(CLONE_NEWPID) != 0) {
+            return 1;
+        }
+        long child = ::syscall(SYS_fork);
+        if (child == 0) {
+            ::_exit(::getpid() == 1 ? 0 : 1);
+        }
+        r.v[0] = child;
+        int st = 0;
+        ::waitpid(static_cast<pid_t>(child), &st, 0);
+        r.v[1] = WEXITSTATUS(st);
+        return 0;
+    });
+    ASSERT_EQ(WEXITSTATUS(run.status), 0);
+    int64_t gc = run.report.v[0];
+    ASSERT_GT(gc, 1);
+    EXPECT_EQ(run.report.v[1], 0); // it was pid 1 in its namespace
+    // The caller stays in the host namespace; its children will not: CHILD_IN_PIDNS, and res is
+    // the child's id as the caller sees it (the host's).
+    auto parents = run.of({run.pid}, KES_EVT_FORK);
+    const event::View* p = with_res(parents, gc);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->param_uint(KES_P_CLONE_FLAGS), static_cast<uint64_t>(KES_CL_CHILD_IN_PIDNS));
+    EXPECT_EQ(p->param_int64(KES_P_CLONE_VTID), run.pid);
+    // The child: host ids in the header and tid/pid, namespaced ones in vtid/vpid, and it is
+    // its namespace's init, whose start time it reports.
+    auto child = run.of({gc}, KES_EVT_FORK);
+    ASSERT_EQ(child.size(), 1u);
+    const event::View& c = child[0];
+    EXPECT_EQ(c.param_int64(KES_P_CLONE_RES), 0);
+    EXPECT_EQ(c.param_int64(KES_P_CLONE_TID), gc);
+    EXPECT_EQ(c.param_int64(KES_P_CLONE_PID), gc);
+    EXPECT_EQ(c.param_int64(KES_P_CLONE_PTID), run.pid);
+    EXPECT_EQ(c.param_int64(KES_P_CLONE_VTID), 1);
+    EXPECT_EQ(c.param_int64(KES_P_CLONE_VPID), 1);
+    EXPECT_EQ(c.param_uint(KES_P_CLONE_FLAGS), static_cast<uint64_t>(KES_CL_CHILD_IN_PIDNS));
+    uint64_t init_start = c.param_uint(KES_P_CLONE_PIDNS_INIT_START_TS);
+    // Its own start (monotonic): later than the host init's, before its record (boot time).
+    EXPECT_GT(init_start / ns_per_tick(), host_init_start_ticks());
+    EXPECT_LT(init_start, c.ts_ns());
 }
 
 } // namespace

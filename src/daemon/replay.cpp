@@ -16,6 +16,7 @@
 #include "base/time.hpp"
 #include "capture/scap/reader.hpp"
 #include "daemon/capture_state.hpp"
+#include "daemon/engine_metrics.hpp"
 #include "daemon/event_pipeline.hpp"
 #include "daemon/rules_engine.hpp"
 #include "daemon/web_endpoints.hpp"
@@ -172,7 +173,14 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
 
     capture::scap::ScapRecord record;
     event::DecodeCounters decode_errors;
+    // Metrics as Falco reading a capture: no engine name, no kernel counters.
+    EngineMetrics metrics(config, &(*engine)->ruleset());
+    if (auto started = metrics.start(); !started.ok()) {
+        KES_LOG_ERROR("{}", started.error().to_string());
+        return 1;
+    }
     EventPipeline pipeline(**engine, tables, options.unbuffered);
+    pipeline.set_metrics(metrics.counters());
     // Replay reads as fast as it can, with no loop-turn promise: healthy while it runs.
     engine_health().started(base::monotonic_ns(), /*beats=*/false);
     while (!stop.load(std::memory_order_relaxed)) {

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cstring> // strerrorname_np (a GNU extension of string.h)
+#include <iterator>
 
 #include "eval/extract_internal.hpp"
 #include "eval/path.hpp"
@@ -37,6 +38,77 @@ void render_open_flags(std::string& out, uint32_t flags) {
             }
             out.append(f.name);
             left &= ~f.bit;
+        }
+    }
+}
+
+// ptrace's request is an enum (PPM_PTRACE_*, bpf/proc_flags.h), rendered by name as Falco does
+// (rules: evt.arg.request contains PTRACE_ATTACH).
+void render_ptrace_request(std::string& out, uint64_t request) {
+    static constexpr std::string_view kNames[] = {
+        "PTRACE_UNKNOWN",
+        "PTRACE_TRACEME",
+        "PTRACE_PEEKTEXT",
+        "PTRACE_PEEKDATA",
+        "PTRACE_PEEKUSR",
+        "PTRACE_POKETEXT",
+        "PTRACE_POKEDATA",
+        "PTRACE_POKEUSR",
+        "PTRACE_CONT",
+        "PTRACE_KILL",
+        "PTRACE_SINGLESTEP",
+        "PTRACE_ATTACH",
+        "PTRACE_DETACH",
+        "PTRACE_SYSCALL",
+        "PTRACE_SETOPTIONS",
+        "PTRACE_GETEVENTMSG",
+        "PTRACE_GETSIGINFO",
+        "PTRACE_SETSIGINFO",
+        "PTRACE_GETREGSET",
+        "PTRACE_SETREGSET",
+        "PTRACE_SEIZE",
+        "PTRACE_INTERRUPT",
+        "PTRACE_LISTEN",
+        "PTRACE_PEEKSIGINFO",
+        "PTRACE_GETSIGMASK",
+        "PTRACE_SETSIGMASK",
+        "PTRACE_GETREGS",
+        "PTRACE_SETREGS",
+        "PTRACE_GETFPREGS",
+        "PTRACE_SETFPREGS",
+        "PTRACE_GETFPXREGS",
+        "PTRACE_SETFPXREGS",
+        "PTRACE_OLDSETOPTIONS",
+        "PTRACE_GET_THREAD_AREA",
+        "PTRACE_SET_THREAD_AREA",
+        "PTRACE_ARCH_PRCTL",
+        "PTRACE_SYSEMU",
+        "PTRACE_SYSEMU_SINGLESTEP",
+        "PTRACE_SINGLEBLOCK",
+    };
+    out.append(request < std::size(kNames) ? kNames[request] : kNames[0]);
+}
+
+// A file mode (chmod family) by its bit names, in Falco's table order (rules: evt.arg.mode
+// contains S_ISUID). The bits are Linux's, which PPM_S_* keep.
+void render_mode(std::string& out, uint64_t mode) {
+    struct Bit {
+        uint32_t bit;
+        std::string_view name;
+    };
+    static constexpr Bit kBits[] = {
+        {01, "S_IXOTH"},   {02, "S_IWOTH"},    {04, "S_IROTH"},    {010, "S_IXGRP"},
+        {020, "S_IWGRP"},  {040, "S_IRGRP"},   {0100, "S_IXUSR"},  {0200, "S_IWUSR"},
+        {0400, "S_IRUSR"}, {01000, "S_ISVTX"}, {02000, "S_ISGID"}, {04000, "S_ISUID"},
+    };
+    bool first = true;
+    for (const Bit& b : kBits) {
+        if ((mode & b.bit) != 0) {
+            if (!first) {
+                out.push_back('|');
+            }
+            out.append(b.name);
+            first = false;
         }
     }
 }
@@ -228,6 +300,15 @@ bool render_param(const EvalContext& ctx, size_t i, std::string& out, std::strin
             return true;
         }
         break;
+    case ParamType::kEnumflags16:
+        if (evt.type() == KES_EVT_PTRACE && prm.name == "request") {
+            render_ptrace_request(out, evt.param_uint(i));
+            return true;
+        }
+        break;
+    case ParamType::kMode:
+        render_mode(out, evt.param_uint(i));
+        return true;
     case ParamType::kSocktuple: {
         auto t = read_tuple(evt.param(i));
         if (!t.valid) {

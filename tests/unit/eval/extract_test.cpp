@@ -56,6 +56,31 @@ TEST(evalExtract, Args) {
     EXPECT_TRUE(cond("evt.type = openat and evt.rawarg.ino = 1234", e->view));
 }
 
+// ptrace requests and chmod modes render by name, as Falco shows them (upstream rules test
+// `evt.arg.request contains PTRACE_ATTACH`, `evt.arg.mode contains S_ISUID`).
+TEST(evalExtract, PtraceRequestAndModeNames) {
+    auto pt = std::make_unique<Event>();
+    event::RecordBuilder b(pt->buf, KES_EVT_PTRACE);
+    b.ts_ns(1000).tid(100).pid(100).comm("gdb");
+    b.add_int64(0).add_uint64(0).add_uint64(0).add_uint16(11).add_int64(200); // 11: ATTACH
+    b.finish();
+    pt = finish(std::move(pt));
+    EXPECT_TRUE(cond("evt.type = ptrace and evt.arg.request = PTRACE_ATTACH", pt->view));
+    EXPECT_TRUE(cond("evt.type = ptrace and evt.rawarg.request = 11", pt->view));
+
+    auto ch = std::make_unique<Event>();
+    event::RecordBuilder c(ch->buf, KES_EVT_FCHMODAT);
+    c.ts_ns(1000).tid(100).pid(100).comm("chmod");
+    c.add_int64(0).add_int64(-100).add_string("/tmp/x").add_uint32(04755);
+    c.finish();
+    ch = finish(std::move(ch));
+    EXPECT_TRUE(cond("evt.type = fchmodat and evt.arg.mode contains S_ISUID", ch->view));
+    EXPECT_TRUE(cond("evt.type = fchmodat and evt.arg.mode = "
+                     "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID",
+                     ch->view));
+    EXPECT_FALSE(cond("evt.type = fchmodat and evt.arg.mode contains S_ISGID", ch->view));
+}
+
 TEST(evalExtract, OpenFlags) {
     auto r = openat("/a", KES_O_RDONLY);
     auto w = openat("/a", KES_O_WRONLY | KES_O_CREAT | KES_O_F_CREATED, 3, "cat", 1, 0755);

@@ -13,6 +13,7 @@
 // on their first attempt and were retried or spooled; dropped = alerts given up on (spool full
 // or unwritable, or a status refusing the body itself).
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>

@@ -3,6 +3,7 @@
 // programs and ancestry right, from the caller's records, from the child's records, or both.
 
 #include <pthread.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -176,6 +177,52 @@ INSTANTIATE_TEST_SUITE_P(Sides, ProcStateTest,
                              }
                              return std::string("Unknown");
                          });
+
+TEST_F(ProcTest, ChildInNewPidNamespaceKeepsHostParent) {
+    auto run = run_tree([](Report& r) {
+        if (::unshare(CLONE_NEWPID) != 0) {
+            return 1;
+        }
+        pid_t child = ::fork();
+        if (child == 0) {
+            char arg0[] = "true";
+            char* argv[] = {arg0, nullptr};
+            char* envp[] = {nullptr};
+            ::execve("/bin/true", argv, envp);
+            ::_exit(127);
+        }
+        r.v[0] = child;
+        ::waitpid(child, nullptr, 0);
+        return 0;
+    });
+    ASSERT_EQ(WEXITSTATUS(run.status), 0);
+    int64_t gc = run.report.v[0];
+    ASSERT_GT(gc, 0);
+    bool checked = false;
+    // The caller's record of a child in another pid namespace is left to the child's own
+    // (libsinsp does the same): the table must still get host ids, the namespaced ones, and
+    // the parent link.
+    replay(run, {run.pid, gc}, Side::kBoth, [&](const state::Tables& t, const event::View& e) {
+        if (e.type() != KES_EVT_EXECVE || e.pid() != static_cast<uint32_t>(gc)) {
+            return;
+        }
+        checked = true;
+        const state::Thread* th = t.find_thread(gc);
+        ASSERT_NE(th, nullptr);
+        EXPECT_EQ(th->comm, "true");
+        EXPECT_EQ(th->ptid, run.pid);
+        EXPECT_EQ(th->vtid, 1);
+        EXPECT_NE(th->clone_flags & KES_CL_CHILD_IN_PIDNS, 0u);
+        const state::Process* p = t.process(*th);
+        ASSERT_NE(p, nullptr);
+        EXPECT_EQ(p->vpid, 1);
+        EXPECT_GT(p->pidns_init_start_ts, 0u);
+        const state::Thread* parent = t.parent(*th);
+        ASSERT_NE(parent, nullptr);
+        EXPECT_EQ(parent->tid, run.pid);
+    });
+    EXPECT_TRUE(checked);
+}
 
 TEST_F(ProcTest, ExecFromThreadLeavesOneThreadInState) {
     auto run = run_tree([](Report& r) {

@@ -1,0 +1,164 @@
+// Metrics end to end: the real kestrel, live on this host, with metrics.interval=1s. Each
+// snapshot appears both as the `Falco internal: metrics snapshot` alert on stdout and as a line
+// of metrics.output_file, with the fields of the enabled toggles and none of the disabled ones.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kestrel_process.hpp"
+
+namespace kestrel::e2e {
+namespace {
+
+struct MetricsRun {
+    std::vector<nlohmann::json> file_lines;
+    std::vector<nlohmann::json> alerts;
+    Outcome outcome;
+};
+
+MetricsRun run_with_metrics(const std::vector<std::string>& extra) {
+    std::string path =
+        ::testing::TempDir() + "/kestrel_e2e_metrics_" + std::to_string(getpid()) + ".jsonl";
+    std::remove(path.c_str());
+    std::vector<std::string> args = {"-M", "8",
+                                     "-o", "json_output=true",
+                                     "-o", "metrics.enabled=true",
+                                     "-o", "metrics.interval=1s",
+                                     "-o", "metrics.output_file=" + path};
+    args.insert(args.end(), extra.begin(), extra.end());
+    MetricsRun run;
+    run.outcome = run_kestrel(args);
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        run.file_lines.push_back(nlohmann::json::parse(line));
+    }
+    std::istringstream out(run.outcome.out);
+    while (std::getline(out, line)) {
+        auto doc = nlohmann::json::parse(line, nullptr, false);
+        if (doc.is_object() && doc.value("rule", "") == "Falco internal: metrics snapshot") {
+            run.alerts.push_back(doc);
+        }
+    }
+    std::remove(path.c_str());
+    return run;
+}
+
+std::set<std::string> keys(const nlohmann::json& fields) {
+    std::set<std::string> out;
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        out.insert(it.key());
+    }
+    return out;
+}
+
+bool has_prefix(const std::set<std::string>& names, std::string_view prefix) {
+    for (const auto& n : names) {
+        if (n.starts_with(prefix)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+TEST(MetricsE2E, LiveSnapshotsWithDefaultToggles) {
+    MetricsRun run = run_with_metrics({});
+    ASSERT_EQ(run.outcome.exit_code, 0) << run.outcome.err;
+    ASSERT_GE(run.file_lines.size(), 2u) << run.outcome.err;
+    ASSERT_GE(run.alerts.size(), 2u);
+    const auto& alert = run.alerts.back();
+    EXPECT_EQ(alert["priority"], "Informational");
+    EXPECT_EQ(alert["source"], "internal");
+    EXPECT_EQ(alert["output"], "Falco metrics snapshot");
+    EXPECT_EQ(run.file_lines[0]["sample"], 0);
+    EXPECT_EQ(run.file_lines[1]["sample"], 1);
+    auto names = keys(run.file_lines.back()["output_fields"]);
+    for (const char* field : {"evt.time",
+                              "evt.hostname",
+                              "evt.source",
+                              "falco.version",
+                              "falco.start_ts",
+                              "falco.duration_sec",
+                              "falco.kernel_release",
+                              "falco.host_boot_ts",
+                              "falco.host_num_cpus",
+                              "falco.outputs_queue_num_drops",
+                              "falco.reload_ts",
+                              "falco.num_evts",
+                              "falco.num_evts_prev",
+                              "scap.engine_name",
+                              "scap.n_evts",
+                              "scap.n_evts_prev",
+                              "scap.n_drops",
+                              "scap.n_drops_prev",
+                              "scap.evts_rate_sec",
+                              "scap.evts_drop_rate_sec",
+                              "scap.n_drops_perc",
+                              "falco.rules.matches_total",
+                              "falco.cpu_usage_perc",
+                              "falco.memory_rss_mb",
+                              "falco.memory_vsz_mb",
+                              "falco.memory_pss_mb",
+                              "falco.host_memory_used_mb",
+                              "falco.host_open_fds",
+                              "falco.n_threads",
+                              "falco.n_fds",
+                              "falco.n_added_threads"}) {
+        EXPECT_TRUE(names.contains(field)) << field;
+    }
+    EXPECT_TRUE(has_prefix(names, "scap.syscall_counts."));
+    // Live events flow: the kernel counted some between the two last snapshots.
+    EXPECT_GT(run.file_lines.back()["output_fields"]["scap.n_evts"].get<uint64_t>(), 0u);
+    EXPECT_TRUE(names.contains("falco.evts_rate_sec") || names.contains("scap.evts_rate_sec"));
+    EXPECT_FALSE(has_prefix(names, "scap.n_evts_cpu_"));
+}
+
+TEST(MetricsE2E, DisabledTogglesLeaveTheirFieldsOut) {
+    MetricsRun run = run_with_metrics(
+        {"-o", "metrics.output_rule=false", "-o", "metrics.resource_utilization_enabled=false",
+         "-o", "metrics.state_counters_enabled=false", "-o", "metrics.rules_counters_enabled=false",
+         "-o", "metrics.kernel_event_counters_per_cpu_enabled=true", "-o",
+         "metrics.convert_memory_to_mb=false", "-o", "metrics.include_empty_values=true"});
+    ASSERT_EQ(run.outcome.exit_code, 0) << run.outcome.err;
+    ASSERT_GE(run.file_lines.size(), 1u);
+    EXPECT_TRUE(run.alerts.empty()) << "output_rule=false";
+    auto names = keys(run.file_lines.back()["output_fields"]);
+    EXPECT_FALSE(names.contains("falco.cpu_usage_perc"));
+    EXPECT_FALSE(has_prefix(names, "falco.memory_"));
+    EXPECT_FALSE(names.contains("falco.n_threads"));
+    EXPECT_FALSE(has_prefix(names, "falco.rules."));
+    EXPECT_TRUE(names.contains("scap.n_evts_cpu_0"));
+    EXPECT_TRUE(names.contains("scap.n_drops_cpu_0"));
+    // include_empty_values: the zero drop categories are there.
+    EXPECT_TRUE(names.contains("scap.n_drops_buffer_proc_exit"));
+    EXPECT_TRUE(names.contains("scap.n_drops_scratch_map"));
+}
+
+TEST(MetricsE2E, ConvertMemoryOffGivesKibibytes) {
+    MetricsRun run = run_with_metrics({"-o", "metrics.convert_memory_to_mb=false"});
+    ASSERT_EQ(run.outcome.exit_code, 0) << run.outcome.err;
+    ASSERT_GE(run.file_lines.size(), 1u);
+    const auto& fields = run.file_lines.back()["output_fields"];
+    ASSERT_TRUE(fields.contains("falco.memory_rss_kb"));
+    EXPECT_TRUE(fields["falco.memory_rss_kb"].is_number_unsigned());
+    EXPECT_FALSE(fields.contains("falco.memory_rss_mb"));
+}
+
+TEST(MetricsE2E, BadIntervalIsRejectedWithFalcosMessage) {
+    Outcome o =
+        run_kestrel({"-o", "metrics.enabled=true", "-o", "metrics.interval=50ms", "-M", "1"});
+    EXPECT_NE(o.exit_code, 0);
+    EXPECT_NE(o.err.find("Metrics interval must have a minimum value of 100ms"), std::string::npos)
+        << o.err;
+}
+
+} // namespace
+} // namespace kestrel::e2e

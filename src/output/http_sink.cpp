@@ -183,7 +183,14 @@ base::Result<std::unique_ptr<HttpSink>> HttpSink::create(HttpOptions options) {
 
 HttpSink::~HttpSink() {
     {
-        std::lock_guard lock(mu_);
+        std::unique_lock lock(mu_);
+        // A clean shutdown (not stopped) while the endpoint answers: let the drainer finish the
+        // spool, within a bound, so a replay that saw a short outage ends with nothing left.
+        const auto until = Clock::now() + kCloseDrain;
+        while (drainer_.joinable() && !spool_->empty() && !endpoint_down_ && !stop_requested() &&
+               Clock::now() < until) {
+            cv_.wait_for(lock, std::chrono::milliseconds(20));
+        }
         closing_ = true;
         abort_.store(true);
     }

@@ -58,7 +58,10 @@ class HttpSink final : public Sink {
   public:
     // Opens the spool and prepares the libcurl handle. Errors name the key at fault.
     static base::Result<std::unique_ptr<HttpSink>> create(HttpOptions options);
+    // Waits up to kCloseDrain for the drainer to empty the spool when the endpoint answers and
+    // the sink was not stopped; what is left stays in the spool for the next start.
     ~HttpSink() override;
+    static constexpr std::chrono::seconds kCloseDrain{5};
     HttpSink(const HttpSink&) = delete;
     HttpSink& operator=(const HttpSink&) = delete;
 

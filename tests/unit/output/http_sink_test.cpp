@@ -315,6 +315,24 @@ TEST_F(HttpSinkTest, SpoolSurvivesASinkRestartAndGoesFirst) {
     EXPECT_EQ(spool_files(), 0U);
 }
 
+TEST_F(HttpSinkTest, ClosingWhileTheEndpointAnswersFinishesTheSpool) {
+    TestServer server;
+    ASSERT_TRUE(server.start());
+    std::vector<std::string> left;
+    {
+        // What a previous run left behind.
+        auto spool = Spool::open({.dir = spool_dir_, .max_bytes = 1 << 20});
+        ASSERT_TRUE(spool.ok());
+        for (int i = 0; i < 50; ++i) {
+            left.push_back(line_of(make_alert(i)));
+            ASSERT_EQ((*spool)->append(left.back()), Spool::AppendResult::kOk);
+        }
+    }
+    make(options(server.url())).reset(); // closed at once: the drainer still has work
+    EXPECT_EQ(server.bodies(), left);
+    EXPECT_EQ(spool_files(), 0U);
+}
+
 TEST_F(HttpSinkTest, SpoolOverflowDropsAndCounts) {
     const int port = dead_port();
     HttpOptions o = options("http://127.0.0.1:" + std::to_string(port) + "/alerts");

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "daemon/config_schema.hpp"
+#include "daemon/http_output_config.hpp"
+#include "daemon/output_config.hpp"
 
 namespace kestrel::daemon {
 namespace {
@@ -238,6 +240,8 @@ base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string
 
     KES_TRY(read_metrics_config(tree, &config.metrics, warnings));
     KES_TRY(read_drops_config(tree, &config.syscall_event_drops));
+    KES_TRY(read_output_config(tree, &config.outputs));
+    KES_TRY(read_http_output_config(tree, &config.outputs));
 
     warn_unknown_keys(tree.root(), "", warnings);
     return config;

@@ -13,6 +13,7 @@
 #include "daemon/event_selection.hpp"
 #include "daemon/metrics_config.hpp"
 #include "daemon/webserver_config.hpp"
+#include "output/config.hpp"
 
 namespace kestrel::daemon {
 
@@ -53,6 +54,8 @@ struct Config {
     bool buffered_outputs = false;
     uint64_t outputs_queue_capacity = 0;
     bool stdout_output_enabled = true;
+    // Every output key, as the sinks take them (daemon/output_config.cpp, http_output_config.cpp).
+    output::OutputsConfig outputs;
 
     WebserverConfig webserver;
     MetricsConfig metrics;

@@ -57,6 +57,7 @@ constexpr KnownKey kKnownKeys[] = {
     {"stdout_output.enabled", kScalar},
     {"syslog_output", kMap},
     {"syslog_output.enabled", kScalar},
+    {"syslog_output.socket_path", kScalar}, // Kestrel's: the socket syslog(3) would use
     {"file_output", kMap},
     {"file_output.enabled", kScalar},
     {"file_output.keep_alive", kScalar},

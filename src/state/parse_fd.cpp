@@ -5,6 +5,7 @@
 // parse_dup_exit, parse_fcntl_exit, parse_close_exit...).
 
 #include <charconv>
+#include <utility>
 
 #include "fs_flags.h" // bpf/: PPM flag values of the fd syscalls
 #include "gen/kestrel_events.h"
@@ -348,6 +349,32 @@ void on_send(Tables& t, Process& p, const event::View& evt, size_t fd_index, siz
 }
 
 // pipe and pipe2 (whose flags may say O_CLOEXEC for both ends).
+// recvfrom/recvmsg on a datagram socket (or one whose name is still unknown): the tuple names
+// the socket, remote side first (libsinsp parse_rw_exit + update_fd). A socket with no role yet
+// is taken as the server (libsinsp's guess for a socket whose first I/O is a read); a client
+// keeps its own address as the client side.
+void on_recv(Tables& t, Process& p, const event::View& evt, size_t fd_index, size_t tuple_index) {
+    if (fd_param(evt, 0) < 0) {
+        return;
+    }
+    detail::SockTuple tuple;
+    if (!detail::read_socktuple(evt.param(tuple_index), &tuple) || tuple.family == KES_AF_UNIX) {
+        return;
+    }
+    Fd* fd = Parsers::lookup_fd(t, p, fd_param(evt, fd_index));
+    if (fd == nullptr || !fd->is_ip_socket() ||
+        (fd->l4proto == L4Proto::kTcp && !fd->name.empty())) {
+        return;
+    }
+    if (fd->role == SockRole::kClient) {
+        std::swap(tuple.src, tuple.dst);
+        std::swap(tuple.sport, tuple.dport);
+        set_tuple(*fd, tuple, SockRole::kClient);
+        return;
+    }
+    set_tuple(*fd, tuple, SockRole::kServer);
+}
+
 void on_pipe(Tables& t, Process& p, const event::View& evt) {
     bool pipe2 = evt.type() == KES_EVT_PIPE2;
     if (fd_param(evt, pipe2 ? size_t{KES_P_PIPE2_RES} : size_t{KES_P_PIPE_RES}) < 0) {
@@ -573,6 +600,12 @@ void Parsers::other(Tables& t, Thread& thread, const event::View& evt) {
         break;
     case KES_EVT_SENDMSG:
         on_send(t, p, evt, KES_P_SENDMSG_FD, KES_P_SENDMSG_TUPLE);
+        break;
+    case KES_EVT_RECVFROM:
+        on_recv(t, p, evt, KES_P_RECVFROM_FD, KES_P_RECVFROM_TUPLE);
+        break;
+    case KES_EVT_RECVMSG:
+        on_recv(t, p, evt, KES_P_RECVMSG_FD, KES_P_RECVMSG_TUPLE);
         break;
     case KES_EVT_PIPE:
     case KES_EVT_PIPE2:

@@ -288,6 +288,66 @@ TEST(state_fds, UdpSendNamesTheSocket) {
     EXPECT_EQ(fd_of(t, 100, 4)->typechar(), '4');
 }
 
+// recvfrom/recvmsg on a datagram socket name it from the tuple (remote side first): a socket
+// with no role, or bound (a server), becomes the server end; a client keeps its own address as
+// the client side. A named TCP socket is left alone.
+TEST(state_fds, UdpRecvNamesTheSocket) {
+    Tables t;
+    Feed f(t);
+    testing::boot(f);
+    auto recv = [&](uint16_t type, int64_t fd, uint32_t rip, uint16_t rport, uint32_t lip,
+                    uint16_t lport) {
+        f.emit(type, 100, 100, "named", [&](event::RecordBuilder& b) {
+            if (type == KES_EVT_RECVFROM) {
+                b.add_int64(5)
+                    .add_bytes(std::string_view("hello"))
+                    .add_socktuple_in(htonl(rip), rport, htonl(lip), lport)
+                    .add_int64(fd)
+                    .add_uint32(512);
+            } else {
+                b.add_int64(5)
+                    .add_uint32(5)
+                    .add_bytes(std::string_view("hello"))
+                    .add_socktuple_in(htonl(rip), rport, htonl(lip), lport)
+                    .add_bytes(std::string_view())
+                    .add_int64(fd);
+            }
+        });
+    };
+    // A bound DNS server: remote client first.
+    f.socket(100, 100, 3, KES_AF_INET, 2 /*SOCK_DGRAM*/, 17);
+    f.bind4(100, 100, 3, 0, 53);
+    recv(KES_EVT_RECVFROM, 3, 0x0a000005, 40000, 0x0a000001, 53);
+    EXPECT_EQ(fd_of(t, 100, 3)->name, "10.0.0.5:40000->10.0.0.1:53");
+    EXPECT_EQ(fd_of(t, 100, 3)->role, SockRole::kServer);
+    EXPECT_EQ(fd_of(t, 100, 3)->lport(), 53);
+
+    // A socket whose first I/O is a read: taken as the server.
+    f.socket(100, 100, 4, KES_AF_INET, 2, 0);
+    recv(KES_EVT_RECVMSG, 4, 0x0a000006, 5000, 0x0a000001, 6000);
+    EXPECT_EQ(fd_of(t, 100, 4)->name, "10.0.0.6:5000->10.0.0.1:6000");
+    EXPECT_EQ(fd_of(t, 100, 4)->role, SockRole::kServer);
+
+    // A client (it sent first): its own address stays the client side.
+    f.socket(100, 100, 5, KES_AF_INET, 2, 0);
+    f.emit(KES_EVT_SENDTO, 100, 100, "named", [](event::RecordBuilder& b) {
+        b.add_int64(5)
+            .add_bytes(std::string_view("query"))
+            .add_int64(5)
+            .add_uint32(5)
+            .add_socktuple_in(htonl(0x0a000001), 7000, htonl(0x08080808), 53);
+    });
+    recv(KES_EVT_RECVFROM, 5, 0x08080404, 53, 0x0a000001, 7000);
+    EXPECT_EQ(fd_of(t, 100, 5)->name, "10.0.0.1:7000->8.8.4.4:53");
+    EXPECT_EQ(fd_of(t, 100, 5)->role, SockRole::kClient);
+
+    // A connected TCP socket keeps its name.
+    f.socket(100, 100, 6, KES_AF_INET, 1 /*SOCK_STREAM*/, 0);
+    f.connect4(100, 100, 6, 0x0a000002, 51234, 0x01020304, 443);
+    recv(KES_EVT_RECVFROM, 6, 0x05050505, 1, 0x0a000002, 2);
+    EXPECT_EQ(fd_of(t, 100, 6)->name, "10.0.0.2:51234->1.2.3.4:443");
+}
+
 TEST(state_fds, AbsentFdParametersTouchNothing) {
     Tables t;
     Feed f(t);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "base/log.hpp"
+#include "base/time.hpp"
 #include "daemon/web_endpoints.hpp"
 #include "eval/alert.hpp"
 #include "rules/items.hpp"
@@ -76,7 +77,9 @@ bool EngineMetrics::act_on_drops(const metrics::DropVerdict& verdict) {
         KES_LOG_DEBUG("{}", verdict.message());
     }
     if (verdict.alert) {
-        internal_.deliver(verdict.to_alert(ebpf_));
+        metrics::InternalAlert alert = verdict.to_alert(ebpf_);
+        alert.wall_ns = base::wall_clock_ns(); // the check ran on the boot clock
+        internal_.deliver(std::move(alert));
     }
     if (verdict.exit) {
         KES_LOG_ERROR("{}", verdict.message());

@@ -4,9 +4,11 @@
 
 namespace kestrel::daemon {
 
+// Falco's n_evts counts every event the driver tried to send, the dropped ones included
+// (libpman counts before reserving ring space); Kestrel's probe counts records written.
 metrics::KernelCounters kernel_counters(const capture::DropCounters& c) {
     metrics::KernelCounters k;
-    k.n_evts = c.n_evts;
+    k.n_evts = c.n_evts + c.n_drops();
     k.n_drops = c.n_drops();
     k.n_drops_buffer_total = c.n_drops_buffer_total;
     // metrics::kDropCategories order.
@@ -18,12 +20,15 @@ metrics::KernelCounters kernel_counters(const capture::DropCounters& c) {
     k.n_drops_bug = c.n_drops_bug;
     k.n_evts_cpu = c.n_evts_cpu;
     k.n_drops_cpu = c.n_drops_cpu;
+    for (size_t i = 0; i < k.n_evts_cpu.size() && i < k.n_drops_cpu.size(); ++i) {
+        k.n_evts_cpu[i] += k.n_drops_cpu[i];
+    }
     return k;
 }
 
 metrics::DropCounts drop_counts(const capture::DropCounters& c) {
     metrics::DropCounts d;
-    d.n_evts = c.n_evts;
+    d.n_evts = c.n_evts + c.n_drops(); // as kernel_counters()
     d.n_drops = c.n_drops();
     d.n_drops_buffer_total = c.n_drops_buffer_total;
     d.n_drops_buffer_exit = {c.n_drops_buffer_clone_fork_exit, c.n_drops_buffer_execve_exit,

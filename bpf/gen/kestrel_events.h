@@ -107,7 +107,8 @@ enum kes_event_type {
 	KES_EVT_IO_URING_ENTER = 108,
 	KES_EVT_IO_URING_REGISTER = 109,
 	KES_EVT_SHUTDOWN = 140,
-	KES_EVT_MAX = 141,
+	KES_EVT_GETSOCKOPT = 141,
+	KES_EVT_MAX = 142,
 };
 
 /* Parameter types; encodings in schema/README.md. */
@@ -1031,6 +1032,17 @@ enum kes_shutdown_param {
 	KES_P_SHUTDOWN_RES = 0, /* errno */
 	KES_P_SHUTDOWN_FD = 1, /* fd */
 	KES_P_SHUTDOWN_HOW = 2, /* enumflags8 */
+};
+
+/* getsockopt (141): a socket option was read */
+#define KES_GETSOCKOPT_NPARAMS 6
+enum kes_getsockopt_param {
+	KES_P_GETSOCKOPT_RES = 0, /* errno */
+	KES_P_GETSOCKOPT_FD = 1, /* fd */
+	KES_P_GETSOCKOPT_LEVEL = 2, /* enumflags8 */
+	KES_P_GETSOCKOPT_OPTNAME = 3, /* enumflags8 */
+	KES_P_GETSOCKOPT_VAL = 4, /* bytebuf */
+	KES_P_GETSOCKOPT_OPTLEN = 5, /* uint32 */
 };
 
 /* Open flags (PPM_O_*): the `flags` parameter of open, openat, openat2 */

@@ -627,8 +627,16 @@ constexpr std::array<ParamInfo, 3> kShutdownParams = {{
     {"fd", ParamType::kFd, ""},
     {"how", ParamType::kEnumflags8, "PPM shutdown how (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2)"},
 }};
+constexpr std::array<ParamInfo, 6> kGetsockoptParams = {{
+    {"res", ParamType::kErrno, ""},
+    {"fd", ParamType::kFd, ""},
+    {"level", ParamType::kEnumflags8, "PPM sockopt level (SOL_SOCKET 1, SOL_TCP 2, else 0)"},
+    {"optname", ParamType::kEnumflags8, "PPM sockopt name (SOL_SOCKET options; else 0)"},
+    {"val", ParamType::kBytebuf, "Falco's dynamic value: a PPM_SOCKOPT_IDX_* byte (0 raw bytes, 1 errno as int64, 2 uint32, 3 uint64, 4 timeval as uint64 ns), then the value"},
+    {"optlen", ParamType::kUint32, ""},
+}};
 
-constexpr std::array<EventInfo, 84> kEvents = {{
+constexpr std::array<EventInfo, 85> kEvents = {{
     {1, "execve", "process", "syscall", kExecveParams, "a program was executed (emitted at exit, successful or not)"},
     {2, "execveat", "process", "syscall", kExecveatParams, "a program was executed relative to a directory fd (emitted at exit)"},
     {3, "open", "file", "syscall", kOpenParams, "a file was opened"},
@@ -713,16 +721,17 @@ constexpr std::array<EventInfo, 84> kEvents = {{
     {108, "io_uring_enter", "io", "syscall", kIoUringEnterParams, "io_uring submissions were made or completions awaited"},
     {109, "io_uring_register", "io", "syscall", kIoUringRegisterParams, "resources were registered with an io_uring instance"},
     {140, "shutdown", "network", "syscall", kShutdownParams, "part or all of a full-duplex connection was shut down"},
+    {141, "getsockopt", "network", "syscall", kGetsockoptParams, "a socket option was read"},
 }};
 
 // Event id -> index in kEvents, -1 for unused ids.
 constexpr std::array<int16_t, KES_EVT_MAX> kIndexById = {{
-    -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 83,
+    -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 83, 84,
 }};
 
 // Indexes in kEvents sorted by name, for binary search.
-constexpr std::array<uint16_t, 84> kByName = {{
-    15, 16, 13, 50, 49, 54, 31, 70, 7, 8, 11, 72, 5, 21, 41, 42, 43, 62, 63, 0, 1, 69, 32, 33, 58, 40, 9, 39, 67, 68, 81, 82, 80, 60, 36, 37, 14, 52, 29, 30, 53, 59, 2, 22, 3, 4, 55, 61, 57, 6, 38, 19, 20, 23, 24, 25, 28, 18, 17, 47, 44, 77, 75, 73, 48, 74, 76, 46, 83, 64, 65, 12, 56, 34, 35, 79, 66, 78, 71, 26, 27, 45, 51, 10,
+constexpr std::array<uint16_t, 85> kByName = {{
+    15, 16, 13, 50, 49, 54, 31, 70, 7, 8, 11, 72, 5, 21, 41, 42, 43, 62, 63, 0, 1, 69, 32, 33, 58, 40, 9, 84, 39, 67, 68, 81, 82, 80, 60, 36, 37, 14, 52, 29, 30, 53, 59, 2, 22, 3, 4, 55, 61, 57, 6, 38, 19, 20, 23, 24, 25, 28, 18, 17, 47, 44, 77, 75, 73, 48, 74, 76, 46, 83, 64, 65, 12, 56, 34, 35, 79, 66, 78, 71, 26, 27, 45, 51, 10,
 }};
 
 // Numbers come from the platform headers, never from the yaml.
@@ -975,6 +984,9 @@ constexpr SyscallEvent kSyscalls[] = {
 #endif
 #ifdef SYS_shutdown
     {SYS_shutdown, 140, "shutdown"},
+#endif
+#ifdef SYS_getsockopt
+    {SYS_getsockopt, 141, "getsockopt"},
 #endif
     {-1, 0, ""}, // end marker, not part of syscall_events()
 };

@@ -3386,4 +3386,46 @@ class ShutdownView {
     View view_;
 };
 
+// getsockopt: a socket option was read
+class GetsockoptView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_GETSOCKOPT;
+
+    explicit GetsockoptView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // errno
+    [[nodiscard]] int64_t res() const { return view_.param_int64(KES_P_GETSOCKOPT_RES); }
+    [[nodiscard]] bool has_res() const { return view_.has_param(KES_P_GETSOCKOPT_RES); }
+
+    // fd
+    [[nodiscard]] int64_t fd() const { return view_.param_int64(KES_P_GETSOCKOPT_FD); }
+    [[nodiscard]] bool has_fd() const { return view_.has_param(KES_P_GETSOCKOPT_FD); }
+
+    // enumflags8: PPM sockopt level (SOL_SOCKET 1, SOL_TCP 2, else 0)
+    [[nodiscard]] uint8_t level() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_GETSOCKOPT_LEVEL));
+    }
+    [[nodiscard]] bool has_level() const { return view_.has_param(KES_P_GETSOCKOPT_LEVEL); }
+
+    // enumflags8: PPM sockopt name (SOL_SOCKET options; else 0)
+    [[nodiscard]] uint8_t optname() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_GETSOCKOPT_OPTNAME));
+    }
+    [[nodiscard]] bool has_optname() const { return view_.has_param(KES_P_GETSOCKOPT_OPTNAME); }
+
+    // bytebuf: Falco's dynamic value: a PPM_SOCKOPT_IDX_* byte (0 raw bytes, 1 errno as int64, 2 uint32, 3 uint64, 4 timeval as uint64 ns), then the value
+    [[nodiscard]] std::span<const uint8_t> val() const { return view_.param(KES_P_GETSOCKOPT_VAL); }
+    [[nodiscard]] bool has_val() const { return view_.has_param(KES_P_GETSOCKOPT_VAL); }
+
+    // uint32
+    [[nodiscard]] uint32_t optlen() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_GETSOCKOPT_OPTLEN));
+    }
+    [[nodiscard]] bool has_optlen() const { return view_.has_param(KES_P_GETSOCKOPT_OPTLEN); }
+
+  private:
+    View view_;
+};
+
 } // namespace kestrel::event

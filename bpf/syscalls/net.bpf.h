@@ -1,6 +1,6 @@
 /* Network syscalls: socket, socketpair, bind, listen, accept, accept4, sendto, sendmsg,
- * recvfrom, recvmsg, shutdown (connect: connect.bpf.h). Addresses and tuples come from the
- * socket's own kernel object at exit; user memory only where the kernel keeps nothing (the
+ * recvfrom, recvmsg, shutdown, getsockopt (connect: connect.bpf.h). Addresses and tuples come from
+ * the socket's own kernel object at exit; user memory only where the kernel keeps nothing (the
  * destination of an unconnected datagram socket, the data buffers, the fds socketpair wrote):
  * bpf/README.md "Kernel objects, not user memory". */
 
@@ -214,5 +214,100 @@ KES_EXIT_PROG(shutdown)
 	rec_push_s64(&r, KES_P_SHUTDOWN_FD, (int)regs->di);
 	/* PPM's shutdown_how values are Linux's (SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2). */
 	rec_push_u8(&r, KES_P_SHUTDOWN_HOW, (__u8)regs->si);
+	NET_REC_END();
+}
+
+/* getsockopt: the value the kernel wrote back (user memory: no kernel object keeps the copy),
+ * in Falco's dynamic layout: a PPM_SOCKOPT_IDX_* byte, then the value. */
+#define KES_SOL_SOCKET 1
+#define KES_SOL_TCP 6
+#define KES_SO_ERROR 4
+#define KES_SO_COOKIE 57
+#define KES_SO_RCVTIMEO_NEW 66
+#define KES_SO_SNDTIMEO_NEW 67
+#define KES_SOCKOPT_IDX_UNKNOWN 0
+#define KES_SOCKOPT_IDX_ERRNO 1
+#define KES_SOCKOPT_IDX_UINT32 2
+#define KES_SOCKOPT_IDX_UINT64 3
+#define KES_SOCKOPT_IDX_TIMEVAL 4
+
+static __always_inline void rec_push_sockopt_val(struct rec *r, __u32 idx, int level, int optname,
+						 const void *uval, __u32 len)
+{
+	__u8 *p = rec_reserve(r, 9);
+	if (!p) {
+		rec_truncated(r);
+		return;
+	}
+	if (level == KES_SOL_SOCKET && optname == KES_SO_ERROR) {
+		int err = 0;
+		bpf_probe_read_user(&err, sizeof(err), uval);
+		p[0] = KES_SOCKOPT_IDX_ERRNO;
+		*(__s64 *)&p[1] = -(__s64)err;
+		rec_commit(r, idx, 9);
+	} else if (level == KES_SOL_SOCKET &&
+		   (optname == 20 || optname == 21 || optname == KES_SO_RCVTIMEO_NEW ||
+		    optname == KES_SO_SNDTIMEO_NEW)) {
+		/* struct __kernel_old_timeval / __kernel_sock_timeval: two 64-bit fields. */
+		__s64 tv[2] = {};
+		bpf_probe_read_user(tv, sizeof(tv), uval);
+		p[0] = KES_SOCKOPT_IDX_TIMEVAL;
+		*(__u64 *)&p[1] = (__u64)tv[0] * 1000000000ULL + (__u64)tv[1] * 1000ULL;
+		rec_commit(r, idx, 9);
+	} else if (level == KES_SOL_SOCKET && optname == KES_SO_COOKIE) {
+		__u64 v = 0;
+		bpf_probe_read_user(&v, sizeof(v), uval);
+		p[0] = KES_SOCKOPT_IDX_UINT64;
+		*(__u64 *)&p[1] = v;
+		rec_commit(r, idx, 9);
+	} else if (level == KES_SOL_SOCKET && len == 4) {
+		__u32 v = 0;
+		bpf_probe_read_user(&v, sizeof(v), uval);
+		p[0] = KES_SOCKOPT_IDX_UINT32;
+		*(__u32 *)&p[1] = v;
+		rec_commit(r, idx, 5);
+	} else {
+		/* Other levels and options: the raw bytes, after the tag. */
+		p[0] = KES_SOCKOPT_IDX_UNKNOWN;
+		rec_commit(r, idx, 1);
+		__u32 room = rec_room(r, KES_STR_MAX);
+		__u32 n = len < room ? len : room;
+		barrier_var(n);
+		if (n == 0 || n > KES_STR_MAX)
+			return;
+		if (bpf_probe_read_user(rec_cursor(r), n, uval))
+			return;
+		rec_set_len(r, idx, 1 + n);
+		r->s->off = rec_off(r) + n;
+	}
+}
+
+KES_EXIT_PROG(getsockopt)
+{
+	NET_REC_BEGIN(KES_EVT_GETSOCKOPT, KES_GETSOCKOPT_NPARAMS);
+	int level = (int)regs->si;
+	int optname = (int)regs->dx;
+	__u32 optlen = 0;
+	bpf_probe_read_user(&optlen, sizeof(optlen), (const void *)regs->r8);
+	rec_push_s64(&r, KES_P_GETSOCKOPT_RES, ret);
+	rec_push_s64(&r, KES_P_GETSOCKOPT_FD, (int)regs->di);
+	/* PPM levels: SOL_SOCKET 1, SOL_TCP 2; PPM option names are Linux's SOL_SOCKET ones, the
+	 * 64-bit timeouts folded onto SO_RCVTIMEO/SO_SNDTIMEO. */
+	__u8 plevel = level == KES_SOL_SOCKET ? 1 : level == KES_SOL_TCP ? 2 : 0;
+	__u8 pname = 0;
+	if (level == KES_SOL_SOCKET) {
+		if (optname == KES_SO_RCVTIMEO_NEW)
+			pname = 20;
+		else if (optname == KES_SO_SNDTIMEO_NEW)
+			pname = 21;
+		else if (optname > 0 && optname < 64)
+			pname = (__u8)optname;
+	}
+	rec_push_u8(&r, KES_P_GETSOCKOPT_LEVEL, plevel);
+	rec_push_u8(&r, KES_P_GETSOCKOPT_OPTNAME, pname);
+	if (ret == 0)
+		rec_push_sockopt_val(&r, KES_P_GETSOCKOPT_VAL, level, optname,
+				     (const void *)regs->r10, optlen);
+	rec_push_u32(&r, KES_P_GETSOCKOPT_OPTLEN, optlen);
 	NET_REC_END();
 }

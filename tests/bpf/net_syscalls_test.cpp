@@ -2,6 +2,8 @@
 // failure, every parameter checked. Traffic stays on loopback (127.0.0.1, ::1) and unix sockets.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -592,6 +594,79 @@ TEST_F(ProbeTest, ShutdownSuccessAndFailure) {
     EXPECT_EQ(ev[1].param_int64(KES_P_SHUTDOWN_RES), -ENOTSOCK);
     EXPECT_EQ(ev[1].param_int64(KES_P_SHUTDOWN_FD), run.report.v[2]);
     EXPECT_EQ(ev[1].param_uint(KES_P_SHUTDOWN_HOW), uint64_t{SHUT_RDWR});
+}
+
+// getsockopt: the value in Falco's dynamic layout (tag byte, then the value).
+TEST_F(ProbeTest, GetsockoptValuesAndFailure) {
+    uint16_t closed_port = 0;
+    {
+        int l = tcp_listener(1);
+        closed_port = local_port(l);
+        ::close(l); // connecting to it now is refused
+    }
+    auto run = run_child([&](Report& r) {
+        int c = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        sockaddr_in a = lo_addr(closed_port);
+        ::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+        pollfd pfd = {c, POLLOUT, 0};
+        ::poll(&pfd, 1, 5000);
+        int err = -1;
+        socklen_t len = sizeof(err);
+        r.v[0] = ::getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len);
+        r.v[1] = err;
+        int rcvbuf = 0;
+        len = sizeof(rcvbuf);
+        ::getsockopt(c, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len);
+        r.v[2] = rcvbuf;
+        timeval tv = {1, 500000};
+        ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        len = sizeof(tv);
+        ::getsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, &len);
+        int nodelay = 0;
+        len = sizeof(nodelay);
+        ::getsockopt(c, IPPROTO_TCP, TCP_NODELAY, &nodelay, &len);
+        r.v[3] = nodelay;
+        int f = ::open("/dev/null", O_RDONLY);
+        len = sizeof(err);
+        r.v[4] = ::getsockopt(f, SOL_SOCKET, SO_ERROR, &err, &len);
+        r.v[5] = errno;
+        r.v[6] = c;
+        return 0;
+    });
+    ASSERT_EQ(run.report.v[0], 0);
+    auto ev = of_type(run, KES_EVT_GETSOCKOPT);
+    ASSERT_EQ(ev.size(), 5u);
+    for (size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(ev[i].param_int64(KES_P_GETSOCKOPT_RES), 0) << i;
+        EXPECT_EQ(ev[i].param_int64(KES_P_GETSOCKOPT_FD), run.report.v[6]) << i;
+    }
+    // SO_ERROR: an errno, negated (0 if connect() itself already reported the refusal).
+    EXPECT_EQ(ev[0].param_uint(KES_P_GETSOCKOPT_LEVEL), 1u);
+    EXPECT_EQ(ev[0].param_uint(KES_P_GETSOCKOPT_OPTNAME), uint64_t{SO_ERROR});
+    int64_t neg = -run.report.v[1];
+    EXPECT_EQ(bytes_of(ev[0].param(KES_P_GETSOCKOPT_VAL)),
+              std::string(1, '\1') + std::string(reinterpret_cast<const char*>(&neg), 8));
+    EXPECT_EQ(ev[0].param_uint(KES_P_GETSOCKOPT_OPTLEN), 4u);
+    // SO_RCVBUF: uint32.
+    EXPECT_EQ(ev[1].param_uint(KES_P_GETSOCKOPT_OPTNAME), uint64_t{SO_RCVBUF});
+    EXPECT_EQ(bytes_of(ev[1].param(KES_P_GETSOCKOPT_VAL)),
+              std::string(1, '\2') + u32_bytes(static_cast<uint32_t>(run.report.v[2])));
+    // SO_RCVTIMEO: a timeval in nanoseconds.
+    EXPECT_EQ(ev[2].param_uint(KES_P_GETSOCKOPT_OPTNAME), uint64_t{SO_RCVTIMEO});
+    uint64_t ns = 1500000000;
+    EXPECT_EQ(bytes_of(ev[2].param(KES_P_GETSOCKOPT_VAL)),
+              std::string(1, '\4') + std::string(reinterpret_cast<const char*>(&ns), 8));
+    EXPECT_EQ(ev[2].param_uint(KES_P_GETSOCKOPT_OPTLEN), sizeof(timeval));
+    // SOL_TCP: level 2, option unknown to PPM, the raw bytes.
+    EXPECT_EQ(ev[3].param_uint(KES_P_GETSOCKOPT_LEVEL), 2u);
+    EXPECT_EQ(ev[3].param_uint(KES_P_GETSOCKOPT_OPTNAME), 0u);
+    EXPECT_EQ(bytes_of(ev[3].param(KES_P_GETSOCKOPT_VAL)),
+              std::string(1, '\0') + u32_bytes(static_cast<uint32_t>(run.report.v[3])));
+    // Not a socket.
+    EXPECT_EQ(run.report.v[5], ENOTSOCK);
+    EXPECT_EQ(ev[4].param_int64(KES_P_GETSOCKOPT_RES), -ENOTSOCK);
+    EXPECT_FALSE(ev[4].has_param(KES_P_GETSOCKOPT_VAL));
+    EXPECT_EQ(ev[4].param_uint(KES_P_GETSOCKOPT_OPTLEN), 4u);
 }
 
 } // namespace

@@ -669,5 +669,45 @@ TEST_F(ProbeTest, GetsockoptValuesAndFailure) {
     EXPECT_EQ(ev[4].param_uint(KES_P_GETSOCKOPT_OPTLEN), 4u);
 }
 
+// ProbeOptions::snaplen reaches the probe: a second probe, loaded with a 16-byte snaplen, cuts
+// the same sendto that the fixture's probe (default 80) keeps whole.
+TEST_F(ProbeTest, SnaplenFromProbeOptions) {
+    ProbeOptions opts;
+    opts.cpus_for_each_buffer = 0;
+    opts.buf_size_preset = 1;
+    opts.snaplen = 16;
+    opts.events = {KES_EVT_SENDTO};
+    auto probe = Probe::start(opts);
+    ASSERT_TRUE(probe.ok()) << probe.error().to_string();
+    auto reader = RingReader::create((*probe)->ring_fds(), (*probe)->ring_size());
+    ASSERT_TRUE(reader.ok()) << reader.error().to_string();
+    const std::string payload(40, 'z');
+    auto run = run_child([&](Report& r) {
+        int rx = ::socket(AF_INET, SOCK_DGRAM, 0);
+        sockaddr_in a = lo_addr(0);
+        ::bind(rx, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+        a.sin_port = htons(local_port(rx));
+        int tx = ::socket(AF_INET, SOCK_DGRAM, 0);
+        r.v[0] = ::sendto(tx, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&a),
+                          sizeof(a));
+        return 0;
+    });
+    ASSERT_EQ(run.report.v[0], 40);
+    auto full = of_type(run, KES_EVT_SENDTO);
+    ASSERT_EQ(full.size(), 1u);
+    EXPECT_EQ(bytes_of(full[0].param(KES_P_SENDTO_DATA)), payload);
+    // The child has exited: everything it caused is in the second probe's rings.
+    std::vector<std::string> cut;
+    reader->drain([&](std::span<const uint8_t> rec) {
+        auto v = event::decode(rec, nullptr);
+        if (v.ok() && v->pid() == static_cast<uint32_t>(run.pid) && v->type() == KES_EVT_SENDTO) {
+            cut.push_back(bytes_of(v->param(KES_P_SENDTO_DATA)));
+            EXPECT_EQ(v->param_uint(KES_P_SENDTO_SIZE), 40u);
+        }
+    });
+    ASSERT_EQ(cut.size(), 1u);
+    EXPECT_EQ(cut[0], payload.substr(0, 16));
+}
+
 } // namespace
 } // namespace kestrel::capture

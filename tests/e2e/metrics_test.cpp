@@ -5,10 +5,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -158,6 +162,91 @@ TEST(MetricsE2E, BadIntervalIsRejectedWithFalcosMessage) {
     EXPECT_NE(o.exit_code, 0);
     EXPECT_NE(o.err.find("Metrics interval must have a minimum value of 100ms"), std::string::npos)
         << o.err;
+}
+
+} // namespace
+} // namespace kestrel::e2e
+
+namespace kestrel::e2e {
+namespace {
+
+// A 1 MiB ring shared by every CPU and an open/close storm from two threads: the kernel drops
+// events, and they show up per category in the drop alert and in the snapshot.
+TEST(MetricsE2E, SyscallStormDropsReachAlertAndSnapshot) {
+    std::string path =
+        ::testing::TempDir() + "/kestrel_e2e_drops_" + std::to_string(getpid()) + ".jsonl";
+    std::remove(path.c_str());
+    KestrelProcess kestrel({"-o", "json_output=true",
+                            "-o", "engine.modern_ebpf.buf_size_preset=1",
+                            "-o", "engine.modern_ebpf.cpus_for_each_buffer=0",
+                            "-o", "syscall_event_drops.threshold=0",
+                            "-o", "syscall_event_drops.actions=[alert]",
+                            "-o", "syscall_event_drops.rate=1",
+                            "-o", "metrics.enabled=true",
+                            "-o", "metrics.interval=1s",
+                            "-o", "metrics.output_rule=false",
+                            "-o", "metrics.output_file=" + path});
+    ASSERT_TRUE(kestrel.started());
+    for (int i = 0;
+         i < 600 && kestrel.read_stderr().find("live: watching the host") == std::string::npos;
+         ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_NE(kestrel.read_stderr().find("live: watching the host"), std::string::npos)
+        << kestrel.read_stderr();
+    auto storm = [] {
+        auto end = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+        while (std::chrono::steady_clock::now() < end) {
+            for (int i = 0; i < 1000; ++i) {
+                int fd = ::open("/etc/hostname", O_RDONLY);
+                ::close(fd);
+            }
+        }
+    };
+    std::thread a(storm);
+    std::thread b(storm);
+    a.join();
+    b.join();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // one more snapshot
+    kestrel.stop();
+
+    // The drop alert: Falco's rule, priority and fields.
+    nlohmann::json alert;
+    std::istringstream out(kestrel.read_stdout());
+    std::string line;
+    while (std::getline(out, line)) {
+        auto doc = nlohmann::json::parse(line, nullptr, false);
+        if (doc.is_object() && doc.value("rule", "") == "Falco internal: syscall event drop") {
+            alert = doc;
+            break;
+        }
+    }
+    ASSERT_TRUE(alert.is_object()) << kestrel.read_stdout().substr(0, 2000);
+    EXPECT_EQ(alert["priority"], "Debug");
+    EXPECT_EQ(alert["source"], "internal");
+    const auto& f = alert["output_fields"];
+    EXPECT_EQ(f["ebpf_enabled"], "1");
+    uint64_t drops = std::stoull(f["n_drops"].get<std::string>());
+    EXPECT_GT(drops, 0u);
+    EXPECT_GT(std::stoull(f["n_drops_buffer_open_exit"].get<std::string>()) +
+                  std::stoull(f["n_drops_buffer_close_exit"].get<std::string>()),
+              0u);
+    EXPECT_EQ(alert["output"], "Falco internal: syscall event drop. " + std::to_string(drops) +
+                                   " system calls dropped in last second.");
+
+    // The last snapshot counts them too, under the same categories.
+    std::ifstream in(path);
+    nlohmann::json last;
+    while (std::getline(in, line)) {
+        last = nlohmann::json::parse(line);
+    }
+    ASSERT_TRUE(last.is_object());
+    const auto& fields = last["output_fields"];
+    EXPECT_GT(fields.value("scap.n_drops", uint64_t{0}), 0u);
+    EXPECT_GT(fields.value("scap.n_drops_buffer_total", uint64_t{0}), 0u);
+    EXPECT_GT(fields.value("scap.n_drops_buffer_open_exit", uint64_t{0}), 0u);
+    EXPECT_GE(fields.value("scap.n_evts", uint64_t{0}), fields.value("scap.n_drops", uint64_t{0}));
+    std::remove(path.c_str());
 }
 
 } // namespace

@@ -18,8 +18,8 @@ namespace kestrel::daemon {
 
 class EventPipeline {
   public:
-    // `unbuffered` (-U): every alert leaves at once instead of in batches.
-    EventPipeline(RulesEngine& engine, state::Tables& tables, bool unbuffered);
+    // Alerts go to `outputs` (the queue off the hot path), which must outlive the pipeline.
+    EventPipeline(RulesEngine& engine, state::Tables& tables, output::Outputs& outputs);
     EventPipeline(const EventPipeline&) = delete;
     EventPipeline& operator=(const EventPipeline&) = delete;
     ~EventPipeline();
@@ -39,12 +39,11 @@ class EventPipeline {
             return;
         }
         ++events_;
-        if (engine_.process(evt, wall_ns, &tables_, out_) != 0) {
-            emit_alerts();
-        }
+        engine_.process(evt, wall_ns, &tables_, outputs_);
     }
 
-    // Writes whatever alert text is pending (idle moments, end of run).
+    // Caught up (idle moments, end of run): publishes the latest counters for metrics. Alerts
+    // need no flush: the sinks' workers deliver them as soon as they are queued.
     void flush();
 
     [[nodiscard]] uint64_t events() const { return events_; }
@@ -53,13 +52,9 @@ class EventPipeline {
     [[nodiscard]] uint64_t alerts() const { return engine_.alerts(); }
 
   private:
-    // The alert hand-off: today rendered lines batched to stdout.
-    void emit_alerts();
-
     RulesEngine& engine_;
     state::Tables& tables_;
-    bool unbuffered_;
-    std::string out_;
+    output::Outputs& outputs_;
     uint64_t events_ = 0;
     EngineCounters* metrics_ = nullptr;
     uint64_t last_wall_ns_ = 0;

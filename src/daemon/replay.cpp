@@ -18,6 +18,7 @@
 #include "daemon/capture_state.hpp"
 #include "daemon/engine_metrics.hpp"
 #include "daemon/event_pipeline.hpp"
+#include "daemon/outputs.hpp"
 #include "daemon/rules_engine.hpp"
 #include "daemon/web_endpoints.hpp"
 #include "event/view.hpp"
@@ -179,7 +180,12 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
         KES_LOG_ERROR("{}", started.error().to_string());
         return 1;
     }
-    EventPipeline pipeline(**engine, tables, options.unbuffered);
+    auto outputs = start_outputs(config, options, (*engine)->format_options());
+    if (!outputs.ok()) {
+        KES_LOG_ERROR("{}", outputs.error().to_string());
+        return 1;
+    }
+    EventPipeline pipeline(**engine, tables, **outputs);
     pipeline.set_metrics(metrics.counters());
     // Replay reads as fast as it can, with no loop-turn promise: healthy while it runs.
     engine_health().started(base::monotonic_ns(), /*beats=*/false);
@@ -210,6 +216,7 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
         pipeline.on_event(*view, view->ts_ns(), /*evaluate=*/!record.state_only);
     }
     pipeline.flush();
+    stop_outputs(**outputs); // every queued alert delivered (bounded), files flushed
 
     const auto& stats = (*reader)->stats();
     KES_LOG_INFO("replayed {}: {} events evaluated, {} alerts; {} events of types Kestrel does "

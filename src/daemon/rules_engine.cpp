@@ -96,14 +96,17 @@ base::Result<std::unique_ptr<RulesEngine>> RulesEngine::load(const Config& confi
 }
 
 size_t RulesEngine::process(const event::View& evt, uint64_t wall_ns, const state::Tables* state,
-                            std::string& out) {
+                            output::Outputs& outputs) {
     ruleset_->set_state(state);
     return ruleset_->evaluate(evt, [&](const eval::Match& match) {
-        formatter_->build_alert(*match.rule.source, match.evt, state, ruleset_->stats().events,
-                                wall_ns, alert_);
-        formatter_->append_line(alert_, out);
-        out.push_back('\n');
         ++alerts_;
+        eval::Alert* slot = outputs.claim();
+        if (slot == nullptr) {
+            return; // queue full: counted as outputs_queue_num_drops, nothing rendered
+        }
+        formatter_->build_alert(*match.rule.source, match.evt, state, ruleset_->stats().events,
+                                wall_ns, *slot);
+        outputs.commit();
     });
 }
 

@@ -13,6 +13,7 @@
 #include "eval/alert.hpp"
 #include "eval/ruleset.hpp"
 #include "event/view.hpp"
+#include "output/outputs.hpp"
 #include "rules/loader.hpp"
 
 namespace kestrel::daemon {
@@ -24,10 +25,16 @@ class RulesEngine {
     // file that fails to load is an error carrying Falco's validation text for it.
     static base::Result<std::unique_ptr<RulesEngine>> load(const Config& config);
 
-    // Evaluates one event; appends each alert's line plus '\n' to `out`. `wall_ns` is the
-    // event's wall-clock time. Returns the number of alerts.
+    // Evaluates one event; renders each alert straight into a free slot of the outputs' queue
+    // (none free: the alert is dropped and counted there, never waited for). `wall_ns` is the
+    // event's wall-clock time. Returns the number of alerts raised.
     size_t process(const event::View& evt, uint64_t wall_ns, const state::Tables* state,
-                   std::string& out);
+                   output::Outputs& outputs);
+
+    // How the sinks must render lines to match this engine's formatter.
+    [[nodiscard]] const eval::OutputOptions& format_options() const {
+        return formatter_->options();
+    }
 
     [[nodiscard]] const eval::Ruleset& ruleset() const { return *ruleset_; }
     [[nodiscard]] uint64_t alerts() const { return alerts_; }
@@ -38,7 +45,6 @@ class RulesEngine {
     rules::RulesLoader loader_; // owns the CompiledRuleset that ruleset_ and formatter_ point into
     std::optional<eval::Ruleset> ruleset_;
     std::optional<eval::OutputFormatter> formatter_;
-    eval::Alert alert_; // reused for every alert
     uint64_t alerts_ = 0;
 };
 

@@ -15,6 +15,7 @@
 #include "daemon/engine_metrics.hpp"
 #include "daemon/event_pipeline.hpp"
 #include "daemon/event_selection.hpp"
+#include "daemon/outputs.hpp"
 #include "daemon/rules_engine.hpp"
 #include "daemon/web_endpoints.hpp"
 #include "event/gen/events.hpp"
@@ -216,7 +217,12 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
         KES_LOG_ERROR("{}", started.error().to_string());
         return 1;
     }
-    EventPipeline pipeline(**engine, tables, options.unbuffered);
+    auto outputs = start_outputs(config, options, (*engine)->format_options());
+    if (!outputs.ok()) {
+        KES_LOG_ERROR("{}", outputs.error().to_string());
+        return 1;
+    }
+    EventPipeline pipeline(**engine, tables, **outputs);
     pipeline.set_metrics(metrics.counters());
     Maintenance maintenance(tables);
     event::DecodeCounters decode_errors;
@@ -256,6 +262,7 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
     }
     reader->drain(on_record); // what the rings still hold when asked to stop
     pipeline.flush();
+    stop_outputs(**outputs); // SIGTERM: the queued alerts go out (bounded), files are flushed
 
     auto counters = (*probe)->counters();
     if (!counters.ok()) {

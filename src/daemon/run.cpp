@@ -9,6 +9,7 @@
 #include "base/log.hpp"
 #include "daemon/replay.hpp"
 #include "daemon/web_endpoints.hpp"
+#include "output/outputs.hpp"
 
 #ifdef KESTREL_HAVE_CAPTURE
 #include "daemon/live.hpp"
@@ -21,6 +22,9 @@ std::atomic<bool> g_stop{false};
 
 void request_stop(int /*signal*/) { g_stop.store(true, std::memory_order_relaxed); }
 
+// SIGUSR1 (logrotate's postrotate): files and programs reopen, as in Falco.
+void request_reopen(int /*signal*/) { output::request_reopen_all(); }
+
 void install_stop_handlers(unsigned duration_seconds) {
     struct sigaction action {};
     action.sa_handler = request_stop;
@@ -29,6 +33,11 @@ void install_stop_handlers(unsigned duration_seconds) {
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
     sigaction(SIGALRM, &action, nullptr);
+    struct sigaction reopen {};
+    reopen.sa_handler = request_reopen;
+    sigemptyset(&reopen.sa_mask);
+    reopen.sa_flags = SA_RESTART; // a rotation must not interrupt a read (a replayed capture)
+    sigaction(SIGUSR1, &reopen, nullptr);
     if (duration_seconds > 0) {
         alarm(duration_seconds);
     }

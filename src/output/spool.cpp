@@ -1,6 +1,7 @@
 #include "output/spool.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -120,6 +121,17 @@ base::Status Spool::load() {
         }
         // Alerts can carry command lines and file names: only the owner reads them.
         fs::permissions(options_.dir, fs::perms::owner_all, ec);
+    }
+    dir_fd_.reset(::open(options_.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd_.valid()) {
+        return base::errno_error("cannot open", errno);
+    }
+    if (::flock(dir_fd_.get(), LOCK_EX | LOCK_NB) != 0) {
+        return errno == EWOULDBLOCK
+                   ? base::make_error(base::ErrorCode::kInvalidArgument,
+                                      "in use by another Kestrel process (each needs its own "
+                                      "spool directory)")
+                   : base::errno_error("cannot lock", errno);
     }
     std::vector<uint64_t> seqs;
     for (fs::directory_iterator it(options_.dir, ec), end; !ec && it != end; it.increment(ec)) {

@@ -21,6 +21,9 @@
 // the head segment until that segment is deleted; segments are kept small (1/8 of the bound,
 // at most 4 MiB) so sent records give their space back soon.
 //
+// One process at a time: open() takes an exclusive flock on the directory itself (no lock file,
+// so an emptied spool leaves an empty directory); a second Kestrel on the same directory fails.
+//
 // Not thread-safe: the owner serializes calls (HttpSink holds a mutex).
 
 #include <cstdint>
@@ -95,6 +98,7 @@ class Spool {
     uint64_t discarded_at_open_ = 0;
     uint64_t read_off_ = 0; // offset of the first unsent record in segments_.front()
     uint64_t next_seq_ = 1;
+    base::UniqueFd dir_fd_;  // holds the flock
     base::UniqueFd reader_;  // segments_.front(), opened lazily
     base::UniqueFd writer_;  // segments_.back(), opened lazily
     uint32_t front_len_ = 0; // payload length of the record front() last read (0: none)

@@ -2,6 +2,7 @@
 // torn appends cut off at open, and an empty directory once everything is popped.
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -206,19 +207,28 @@ TEST_F(SpoolTest, OffsetFileIsReplacedNotEdited) {
 }
 
 TEST_F(SpoolTest, CrashResendsAtMostTheUnpersistedPops) {
-    auto spool = open(1 << 20, 1 << 16); // one segment
-    for (int i = 0; i < 100; ++i) {
-        ASSERT_EQ(spool->append(rec(i)), Spool::AppendResult::kOk);
+    // A real crash: a child process fills and half-drains the spool, then _exit()s (no
+    // destructor runs; the kernel drops its lock). Only the offset persisted at pop 64 is left.
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        auto spool = Spool::open({.dir = dir_, .max_bytes = 1 << 20, .segment_bytes = 1 << 16});
+        bool ok = spool.ok();
+        std::string r;
+        for (int i = 0; ok && i < 100; ++i) {
+            ok = (*spool)->append(rec(i)) == Spool::AppendResult::kOk;
+        }
+        for (int i = 0; ok && i < 70; ++i) {
+            ok = (*spool)->front(r);
+            (*spool)->pop_front();
+        }
+        ::_exit(ok ? 0 : 1);
     }
-    std::string r;
-    for (int i = 0; i < 70; ++i) {
-        ASSERT_TRUE(spool->front(r));
-        spool->pop_front();
-    }
-    // A crash: no destructor runs (the handle leaks on purpose), only the persisted offset is
-    // left, from pop 64.
-    [[maybe_unused]] Spool* crashed = spool.release();
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     auto reopened = open(1 << 20, 1 << 16);
+    ASSERT_TRUE(reopened);
     const auto got = drain(*reopened);
     ASSERT_EQ(got.size(), 100U - Spool::kPersistEvery);
     EXPECT_EQ(got.front(), rec(static_cast<int>(Spool::kPersistEvery)));
@@ -240,6 +250,16 @@ TEST_F(SpoolTest, StaleOffsetFromAnInterruptedDeleteIsHarmless) {
     auto spool = open(1 << 20, 40);
     EXPECT_EQ(drain(*spool), (std::vector<std::string>{rec(1), rec(2)}));
     EXPECT_TRUE(files().empty());
+}
+
+TEST_F(SpoolTest, OneOwnerAtATime) {
+    auto first = open();
+    ASSERT_TRUE(first);
+    auto second = Spool::open({.dir = dir_, .max_bytes = 1024});
+    ASSERT_FALSE(second.ok());
+    EXPECT_NE(second.error().to_string().find("in use"), std::string::npos);
+    first.reset();
+    EXPECT_TRUE(open());
 }
 
 TEST_F(SpoolTest, UnusableDirectoryIsAnError) {

@@ -175,7 +175,10 @@ void MetricsService::fill(metrics::Collection& c, metrics::Registry::Purpose /*p
     if (sources_.sinks) {
         sources_.sinks(&c.sinks);
     }
-    c.alert_latency = sources_.alert_latency ? sources_.alert_latency() : std::nullopt;
+    c.alert_latency.clear();
+    if (sources_.alert_latency) {
+        sources_.alert_latency(&c.alert_latency);
+    }
 }
 
 base::Status MetricsService::start(metrics::SnapshotLoop::Deliver deliver) {

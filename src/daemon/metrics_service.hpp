@@ -70,7 +70,7 @@ struct MetricsSources {
     std::function<void(std::vector<metrics::SyscallCount>*)> syscalls;
     std::function<uint64_t()> outputs_queue_drops;
     std::function<void(std::vector<metrics::SinkDelivery>*)> sinks;
-    std::function<std::optional<metrics::LatencyHistogram>()> alert_latency;
+    std::function<void(std::vector<metrics::LatencyHistogram>*)> alert_latency;
 };
 
 class MetricsService {

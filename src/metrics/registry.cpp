@@ -20,7 +20,7 @@ Inputs Collection::inputs() const {
     in.rules = rules;
     in.syscalls = syscalls;
     in.sinks = sinks;
-    in.alert_latency = alert_latency ? &*alert_latency : nullptr;
+    in.alert_latency = alert_latency;
     return in;
 }
 

@@ -36,7 +36,7 @@ struct Collection {
     std::vector<RuleMatches> rules;
     std::vector<SyscallCount> syscalls;
     std::vector<SinkDelivery> sinks;
-    std::optional<LatencyHistogram> alert_latency;
+    std::vector<LatencyHistogram> alert_latency;
 
     [[nodiscard]] Inputs inputs() const;
 };

@@ -418,14 +418,15 @@ Snapshot build_snapshot(const Inputs& in, const Options& o, RateTracker* rates) 
     b.libs("falco.", "falco", "host_num_cpus", Unit::kCount, Kind::kGauge,
            Value::of_uint(host.num_cpus), true);
 
-    if (in.alert_latency != nullptr) {
+    for (const LatencyHistogram& latency : in.alert_latency) {
         Histogram& h = s.histograms.emplace_back();
         h.family = "falcosecurity_falco_alert_latency_seconds";
         h.help = "Kestrel: time from an event's kernel timestamp to its alert's delivery";
-        h.bounds = in.alert_latency->bounds_seconds;
-        h.counts = in.alert_latency->counts;
+        h.labels = {{"output", latency.output}};
+        h.bounds = latency.bounds_seconds;
+        h.counts = latency.counts;
         h.counts.resize(h.bounds.size() + 1);
-        h.sum = in.alert_latency->sum_seconds;
+        h.sum = latency.sum_seconds;
     }
 
     if (rates != nullptr) {

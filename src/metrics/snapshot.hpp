@@ -142,6 +142,7 @@ struct SinkDelivery {
 };
 
 struct LatencyHistogram {
+    std::string output; // the sink ("stdout", "file" ...): the `output` label
     std::vector<double> bounds_seconds;
     std::vector<uint64_t> counts; // bounds + 1 (+Inf)
     double sum_seconds = 0;
@@ -162,7 +163,7 @@ struct Inputs {
     std::span<const RuleMatches> rules;
     std::span<const SyscallCount> syscalls;          // Kestrel: per-syscall invocations
     std::span<const SinkDelivery> sinks;             // Kestrel: per-output delivery counters
-    const LatencyHistogram* alert_latency = nullptr; // Kestrel
+    std::span<const LatencyHistogram> alert_latency; // Kestrel: one per output
 };
 
 // Values of the previous snapshot, for the `*_prev` fields and the rates (Falco computes them

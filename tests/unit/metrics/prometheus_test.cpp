@@ -83,7 +83,8 @@ std::string sample_text() {
     c.rules_matches_total = 3;
     c.syscalls = {{"openat", 120}, {"execve", 4}};
     c.sinks = {{"stdout", 3, 0, 0, 0}};
-    c.alert_latency = LatencyHistogram{{0.001, 0.01}, {1, 2, 0}, 0.012};
+    c.alert_latency = {LatencyHistogram{"stdout", {0.001, 0.01}, {1, 2, 0}, 0.012},
+                       LatencyHistogram{"file", {0.001, 0.01}, {0, 0, 1}, 2.5}};
     Options o;
     o.kernel_event_counters_per_cpu = true;
     return prometheus_text(build_snapshot(c.inputs(), o, nullptr));
@@ -123,9 +124,14 @@ TEST(Prometheus, LabelsSortedAndEscaped) {
               std::string::npos);
     EXPECT_NE(text.find("falcosecurity_scap_syscall_counts_total{syscall=\"openat\"} 120\n"),
               std::string::npos);
-    EXPECT_NE(text.find("falcosecurity_falco_alert_latency_seconds_bucket{le=\"0.01\"} 3\n"),
+    EXPECT_NE(text.find("falcosecurity_falco_alert_latency_seconds_bucket{output=\"stdout\","
+                        "le=\"0.01\"} 3\n"),
               std::string::npos);
-    EXPECT_NE(text.find("falcosecurity_falco_alert_latency_seconds_count 3\n"), std::string::npos);
+    EXPECT_NE(text.find("falcosecurity_falco_alert_latency_seconds_count{output=\"stdout\"} 3\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("falcosecurity_falco_alert_latency_seconds_bucket{output=\"file\","
+                        "le=\"+Inf\"} 1\n"),
+              std::string::npos);
 }
 
 TEST(Prometheus, UnitsConvertedLikeFalco) {

@@ -319,6 +319,19 @@ void on_accept(Tables& t, Process& p, const event::View& evt, bool accept4) {
     }
 }
 
+// Applies a send/recv tuple to a datagram socket and records whether its name changed
+// (Tables::fd_name_changed). Compares the addresses, not the strings: no copy on the hot path.
+void retuple(Tables& t, Fd& fd, const detail::SockTuple& tuple, SockRole role) {
+    const IpAddr cip = fd.cip;
+    const IpAddr sip = fd.sip;
+    const uint16_t cport = fd.cport;
+    const uint16_t sport = fd.sport;
+    const FdType type = fd.type;
+    set_tuple(fd, tuple, role);
+    Parsers::set_fd_name_changed(t, fd.cip != cip || fd.sip != sip || fd.cport != cport ||
+                                        fd.sport != sport || fd.type != type);
+}
+
 // sendto/sendmsg on an unconnected UDP socket: the tuple gives the socket its name (libsinsp
 // updates it the same way and flags fd.name_changed).
 void on_send(Tables& t, Process& p, const event::View& evt, size_t fd_index, size_t tuple_index) {
@@ -339,16 +352,15 @@ void on_send(Tables& t, Process& p, const event::View& evt, size_t fd_index, siz
             return;
         }
         fd->l4proto = L4Proto::kUdp;
-        set_tuple(*fd, tuple, SockRole::kClient);
+        retuple(t, *fd, tuple, SockRole::kClient);
         return;
     }
     if (!fd->is_ip_socket() || fd->role != SockRole::kNone || fd->l4proto == L4Proto::kTcp) {
         return;
     }
-    set_tuple(*fd, tuple, SockRole::kClient);
+    retuple(t, *fd, tuple, SockRole::kClient);
 }
 
-// pipe and pipe2 (whose flags may say O_CLOEXEC for both ends).
 // recvfrom/recvmsg on a datagram socket (or one whose name is still unknown): the tuple names
 // the socket, remote side first (libsinsp parse_rw_exit + update_fd). A socket with no role yet
 // is taken as the server (libsinsp's guess for a socket whose first I/O is a read); a client
@@ -369,12 +381,13 @@ void on_recv(Tables& t, Process& p, const event::View& evt, size_t fd_index, siz
     if (fd->role == SockRole::kClient) {
         std::swap(tuple.src, tuple.dst);
         std::swap(tuple.sport, tuple.dport);
-        set_tuple(*fd, tuple, SockRole::kClient);
+        retuple(t, *fd, tuple, SockRole::kClient);
         return;
     }
-    set_tuple(*fd, tuple, SockRole::kServer);
+    retuple(t, *fd, tuple, SockRole::kServer);
 }
 
+// pipe and pipe2 (whose flags may say O_CLOEXEC for both ends).
 void on_pipe(Tables& t, Process& p, const event::View& evt) {
     bool pipe2 = evt.type() == KES_EVT_PIPE2;
     if (fd_param(evt, pipe2 ? size_t{KES_P_PIPE2_RES} : size_t{KES_P_PIPE_RES}) < 0) {

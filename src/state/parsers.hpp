@@ -26,6 +26,7 @@ struct Parsers {
     static bool erase_fd(Tables& t, Process& p, int64_t num) { return t.erase_fd(p, num); }
     static Fd* lookup_fd(Tables& t, Process& p, int64_t num) { return t.lookup_fd(p, num); }
     static std::string& scratch(Tables& t) { return t.scratch_; }
+    static void set_fd_name_changed(Tables& t, bool changed) { t.fd_name_changed_ = changed; }
 };
 
 } // namespace kestrel::state

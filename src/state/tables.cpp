@@ -80,6 +80,7 @@ Tables::Tables(Config config) : config_(config) {
 
 void Tables::apply(const event::View& evt) {
     apply_pending();
+    fd_name_changed_ = false;
     if ((evt.flags() & KES_HDR_F_ENTER) != 0) {
         // An old capture's enter event, delivered for the rules only: its exit (which carries
         // the merged parameters) makes the state change, once.

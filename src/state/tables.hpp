@@ -55,6 +55,9 @@ class Tables {
     // By process id: the fd table of the process whose main thread is
     // `pid` (kept while any thread of the group lives).
     [[nodiscard]] const Fd* find_fd_by_pid(int64_t pid, int64_t fd) const;
+    // True when the last apply() gave an IP socket a new name from a sendto/sendmsg/recvfrom/
+    // recvmsg tuple (a datagram socket learning its peer): libsinsp's fd.name_changed.
+    [[nodiscard]] bool fd_name_changed() const { return fd_name_changed_; }
     // The thread whose tid is thread.ptid (proc.pname, proc.ppid ...); nullptr when unknown.
     [[nodiscard]] const Thread* parent(const Thread& thread) const;
     // n = 0: the thread itself, 1: parent, ... (proc.aname[N], proc.apid[N]). nullptr when the
@@ -177,6 +180,7 @@ class Tables {
         int64_t fd;
     };
     std::vector<PendingClose> pending_closes_;
+    bool fd_name_changed_ = false; // set by the send/recv parsers, cleared by each apply()
     struct PendingExit {
         int64_t tid;
         int64_t reaper_tid;

@@ -280,6 +280,7 @@ TEST(state_fds, UdpSendNamesTheSocket) {
     f.socket(100, 100, 3, KES_AF_INET, 2 /*SOCK_DGRAM*/, 17);
     sendto(3);
     EXPECT_EQ(fd_of(t, 100, 3)->name, "10.0.0.2:5353->8.8.8.8:53");
+    EXPECT_TRUE(t.fd_name_changed());
     EXPECT_EQ(fd_of(t, 100, 3)->role, SockRole::kClient);
     // An fd state never saw created: a UDP socket, as libsinsp guesses.
     sendto(4);
@@ -321,6 +322,16 @@ TEST(state_fds, UdpRecvNamesTheSocket) {
     EXPECT_EQ(fd_of(t, 100, 3)->name, "10.0.0.5:40000->10.0.0.1:53");
     EXPECT_EQ(fd_of(t, 100, 3)->role, SockRole::kServer);
     EXPECT_EQ(fd_of(t, 100, 3)->lport(), 53);
+    // fd.name_changed: on the event that renamed it only; the same peer again changes nothing,
+    // another peer renames it again.
+    EXPECT_TRUE(t.fd_name_changed());
+    recv(KES_EVT_RECVFROM, 3, 0x0a000005, 40000, 0x0a000001, 53);
+    EXPECT_FALSE(t.fd_name_changed());
+    recv(KES_EVT_RECVFROM, 3, 0x0a000007, 40001, 0x0a000001, 53);
+    EXPECT_TRUE(t.fd_name_changed());
+    EXPECT_EQ(fd_of(t, 100, 3)->name, "10.0.0.7:40001->10.0.0.1:53");
+    f.socket(100, 100, 9, KES_AF_INET, 2, 0);
+    EXPECT_FALSE(t.fd_name_changed());
 
     // A socket whose first I/O is a read: taken as the server.
     f.socket(100, 100, 4, KES_AF_INET, 2, 0);
@@ -346,6 +357,7 @@ TEST(state_fds, UdpRecvNamesTheSocket) {
     f.connect4(100, 100, 6, 0x0a000002, 51234, 0x01020304, 443);
     recv(KES_EVT_RECVFROM, 6, 0x05050505, 1, 0x0a000002, 2);
     EXPECT_EQ(fd_of(t, 100, 6)->name, "10.0.0.2:51234->1.2.3.4:443");
+    EXPECT_FALSE(t.fd_name_changed());
 }
 
 TEST(state_fds, AbsentFdParametersTouchNothing) {

@@ -17,21 +17,21 @@ namespace {
 // `inbound` macros see them without base_syscalls.all. Names the schema does not define (yet)
 // are skipped.
 constexpr std::string_view kStateEvents[] = {
-    "clone",         "clone3",       "fork",           "vfork",
-    "execve",        "execveat",     "procexit",       "open",
-    "openat",        "openat2",      "creat",          "open_by_handle_at",
-    "close",         "socket",       "socketpair",     "bind",
-    "connect",       "accept",       "accept4",        "listen",
-    "dup",           "dup2",         "dup3",           "fcntl",
-    "pipe",          "pipe2",        "eventfd",        "eventfd2",
-    "signalfd",      "signalfd4",    "timerfd_create", "inotify_init",
-    "inotify_init1", "memfd_create", "userfaultfd",    "io_uring_setup",
-    "chdir",         "fchdir",       "chroot",         "setuid",
-    "setgid",        "setresuid",    "setresgid",      "setreuid",
-    "setregid",      "setsid",       "setpgid",        "capset",
-    "prctl",         "setns",        "unshare",        "mount",
-    "umount2",       "getsockopt",   "sendto",         "sendmsg",
-    "recvfrom",      "recvmsg"};
+    "clone",          "clone3",        "fork",         "vfork",
+    "execve",         "execveat",      "procexit",     "open",
+    "openat",         "openat2",       "creat",        "open_by_handle_at",
+    "close",          "close_range",   "socket",       "socketpair",
+    "bind",           "connect",       "accept",       "accept4",
+    "listen",         "dup",           "dup2",         "dup3",
+    "fcntl",          "pipe",          "pipe2",        "eventfd",
+    "eventfd2",       "signalfd",      "signalfd4",    "timerfd_create",
+    "inotify_init",   "inotify_init1", "memfd_create", "userfaultfd",
+    "io_uring_setup", "chdir",         "fchdir",       "chroot",
+    "setuid",         "setgid",        "setresuid",    "setresgid",
+    "setreuid",       "setregid",      "setsid",       "setpgid",
+    "capset",         "prctl",         "setns",        "unshare",
+    "mount",          "umount2",       "getsockopt",   "sendto",
+    "sendmsg",        "recvfrom",      "recvmsg"};
 
 // libs' sinsp_repair_state_sc_set: what every ruleset needs for processes to be right.
 constexpr std::string_view kRepairAlways[] = {

@@ -35,7 +35,9 @@ TEST(EventSelection, DefaultIsRulesPlusTheStateSet) {
     EXPECT_TRUE(selects(s, "clone"));
     EXPECT_TRUE(selects(s, "execve"));
     EXPECT_TRUE(selects(s, "close"));
+    EXPECT_TRUE(selects(s, "close_range"));
     EXPECT_TRUE(selects(s, "dup2"));
+    EXPECT_TRUE(selects(s, "fchdir"));
     EXPECT_TRUE(selects(s, "procexit"));
     // Neither in the rules nor needed by state.
     EXPECT_FALSE(selects(s, "kill"));

@@ -28,6 +28,9 @@
 namespace kestrel::capture {
 class Probe;
 }
+namespace kestrel::output {
+class Outputs;
+}
 
 namespace kestrel::daemon {
 
@@ -61,6 +64,9 @@ class EngineMetrics {
     // Live: the probe's counters, program statistics and syscall counts, and the drop
     // monitor. `probe` must outlive this object.
     void watch_probe(const capture::Probe& probe);
+    // The alert outputs: queue drops, per-output delivery counters and latency. `outputs`
+    // must outlive this object (or stop() must come first).
+    void watch_outputs(const output::Outputs& outputs);
 
     base::Status start();
     void stop();

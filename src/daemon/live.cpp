@@ -210,16 +210,18 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
 
     state::Tables tables;
     load_initial_state(tables);
-    // Metrics and Falco's syscall_event_drops (before the pipeline: it publishes into them).
-    EngineMetrics metrics(config, &(*engine)->ruleset());
-    metrics.watch_probe(**probe);
-    if (auto started = metrics.start(); !started.ok()) {
-        KES_LOG_ERROR("{}", started.error().to_string());
-        return 1;
-    }
     auto outputs = start_outputs(config, options, (*engine)->format_options());
     if (!outputs.ok()) {
         KES_LOG_ERROR("{}", outputs.error().to_string());
+        return 1;
+    }
+    // Metrics and Falco's syscall_event_drops: after the outputs they read, before the pipeline
+    // that publishes into them.
+    EngineMetrics metrics(config, &(*engine)->ruleset());
+    metrics.watch_probe(**probe);
+    metrics.watch_outputs(**outputs);
+    if (auto started = metrics.start(); !started.ok()) {
+        KES_LOG_ERROR("{}", started.error().to_string());
         return 1;
     }
     EventPipeline pipeline(**engine, tables, **outputs);
@@ -262,6 +264,7 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
     }
     reader->drain(on_record); // what the rings still hold when asked to stop
     pipeline.flush();
+    metrics.stop();          // it reads the outputs' counters: done before they shut down
     stop_outputs(**outputs); // SIGTERM: the queued alerts go out (bounded), files are flushed
 
     auto counters = (*probe)->counters();

@@ -174,15 +174,16 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
 
     capture::scap::ScapRecord record;
     event::DecodeCounters decode_errors;
-    // Metrics as Falco reading a capture: no engine name, no kernel counters.
-    EngineMetrics metrics(config, &(*engine)->ruleset());
-    if (auto started = metrics.start(); !started.ok()) {
-        KES_LOG_ERROR("{}", started.error().to_string());
-        return 1;
-    }
     auto outputs = start_outputs(config, options, (*engine)->format_options());
     if (!outputs.ok()) {
         KES_LOG_ERROR("{}", outputs.error().to_string());
+        return 1;
+    }
+    // Metrics as Falco reading a capture: no engine name, no kernel counters.
+    EngineMetrics metrics(config, &(*engine)->ruleset());
+    metrics.watch_outputs(**outputs);
+    if (auto started = metrics.start(); !started.ok()) {
+        KES_LOG_ERROR("{}", started.error().to_string());
         return 1;
     }
     EventPipeline pipeline(**engine, tables, **outputs);
@@ -216,6 +217,7 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
         pipeline.on_event(*view, view->ts_ns(), /*evaluate=*/!record.state_only);
     }
     pipeline.flush();
+    metrics.stop();          // it reads the outputs' counters: done before they shut down
     stop_outputs(**outputs); // every queued alert delivered (bounded), files flushed
 
     const auto& stats = (*reader)->stats();

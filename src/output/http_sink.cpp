@@ -2,7 +2,6 @@
 
 #include <curl/curl.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -42,24 +41,6 @@ size_t discard_body(char* /*data*/, size_t size, size_t count, void* /*user*/) {
     return size * count;
 }
 
-bool gzip(std::string_view in, std::string& out) {
-    z_stream zs{};
-    // windowBits 15 + 16: a gzip wrapper rather than zlib's, as Content-Encoding: gzip means.
-    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK) {
-        return false;
-    }
-    out.resize(deflateBound(&zs, static_cast<uLong>(in.size())));
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    zs.avail_in = static_cast<uInt>(in.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    const bool ok = deflate(&zs, Z_FINISH) == Z_STREAM_END;
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return ok;
-}
-
 bool readable(const std::string& path) { return ::access(path.c_str(), R_OK) == 0; }
 
 } // namespace
@@ -68,8 +49,7 @@ struct HttpSink::Curl {
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;
     char error[CURL_ERROR_SIZE] = {};
-    std::string body; // the gzip'ed body, kept alive through curl_easy_perform
-    std::string why;  // what the last failed post came to
+    std::string why; // what the last failed post came to
 
     Curl() = default;
     Curl(const Curl&) = delete;
@@ -128,9 +108,6 @@ base::Result<std::unique_ptr<HttpSink>> HttpSink::create(HttpOptions options) {
                                                        : "Content-Type: text/plain");
     // libcurl would otherwise wait for `100 Continue` before bodies over 1 KiB.
     curl->headers = curl_slist_append(curl->headers, "Expect:");
-    if (o.compress_uploads) {
-        curl->headers = curl_slist_append(curl->headers, "Content-Encoding: gzip");
-    }
     CURL* h = curl->easy;
     CURLcode rc = CURLE_OK;
     auto set = [&rc](CURLcode r) { rc = rc == CURLE_OK ? r : rc; };
@@ -159,6 +136,11 @@ base::Result<std::unique_ptr<HttpSink>> HttpSink::create(HttpOptions options) {
         set(curl_easy_setopt(h, CURLOPT_CAPATH, o.ca_path.c_str()));
     }
     set(curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, o.echo ? echo_body : discard_body));
+    if (o.compress_uploads) {
+        // Falco's meaning, kept for its receivers: ask the server for a compressed response
+        // (libcurl's TE request); the alert body itself goes out uncompressed.
+        set(curl_easy_setopt(h, CURLOPT_TRANSFER_ENCODING, 1L));
+    }
     if (o.keep_alive) {
         // As Falco: the handle (and its connection) is reused for every post regardless;
         // keep_alive adds TCP keep-alive probes so an idle connection survives NAT/LB timeouts.
@@ -210,9 +192,6 @@ uint64_t HttpSink::spooled() const {
 HttpSink::PostResult HttpSink::post(std::string_view body) {
     std::lock_guard lock(post_mu_);
     CURL* h = curl_->easy;
-    if (options_.compress_uploads && gzip(body, curl_->body)) {
-        body = curl_->body;
-    }
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
     curl_->error[0] = '\0';

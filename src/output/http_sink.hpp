@@ -42,7 +42,7 @@ struct HttpOptions {
     std::string client_cert = "/etc/ssl/certs/client.crt";
     std::string client_key = "/etc/ssl/certs/client.key";
     bool echo = false;                     // the endpoint's response bodies go to stdout
-    bool compress_uploads = false;         // gzip the body, `Content-Encoding: gzip`
+    bool compress_uploads = false;         // ask for a compressed response (Falco: TE)
     bool keep_alive = false;               // TCP keep-alive probes on the reused connection
     uint32_t max_consecutive_timeouts = 5; // accepted; Kestrel retries every failure (below)
     // Kestrel keys.

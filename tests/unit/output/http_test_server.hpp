@@ -23,6 +23,7 @@ struct Post {
     std::string content_encoding;
     std::string content_length; // as sent: the compressed size when gzip'ed
     std::string user_agent;
+    std::string te; // the TE request header (libcurl's CURLOPT_TRANSFER_ENCODING)
     int remote_port = 0;
 };
 
@@ -75,7 +76,8 @@ class TestServer {
                 posts_.push_back({req.body, req.get_header_value("Content-Type"),
                                   req.get_header_value("Content-Encoding"),
                                   req.get_header_value("Content-Length"),
-                                  req.get_header_value("User-Agent"), req.remote_port});
+                                  req.get_header_value("User-Agent"), req.get_header_value("TE"),
+                                  req.remote_port});
             }
             res.status = status_.load();
             res.set_content("{\"ack\":true}", "application/json");

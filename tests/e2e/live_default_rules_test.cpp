@@ -170,5 +170,44 @@ TEST_F(LiveDefaultRules, ProgramExecutedFromDevShm) {
     EXPECT_EQ(field(alert, "proc.exepath"), exe);
 }
 
+// Privilege changes: setuid(0) by a program of a non-root login session (loginuid 4242).
+TEST_F(LiveDefaultRules, UserIdChangedToRoot) {
+    std::string token = unique_token("setuid");
+    ScratchDir dir(token);
+    std::string helper = dir.trigger_as("kes-helper");
+    ASSERT_EQ(run_trigger({trigger_path(), "loginuid", "4242", trigger_path(), "setuid", "0",
+                           helper, "noop", token}),
+              0);
+    json alert = expect_once("User id changed to root by a non-root program", token);
+    EXPECT_EQ(field(alert, "evt.type"), "setuid");
+    EXPECT_EQ(field(alert, "proc.name"), "kestrel-trigger");
+    EXPECT_EQ(field(alert, "user.loginuid"), "4242");
+}
+
+// Privilege changes: chmod u+s.
+TEST_F(LiveDefaultRules, SetuidBitSet) {
+    std::string token = unique_token("chmod");
+    ScratchDir dir(token);
+    std::string file = dir.path() + "/suid";
+    std::ofstream(file) << "x\n";
+    ASSERT_EQ(run_trigger({"chmod", "u+s", file}), 0);
+    json alert = expect_once("Set-user-id or set-group-id bit set", token);
+    EXPECT_EQ(field(alert, "proc.name"), "chmod");
+    EXPECT_EQ(field(alert, "evt.arg.filename"), file);
+    EXPECT_NE(field(alert, "evt.arg.mode").find("S_ISUID"), std::string::npos)
+        << field(alert, "evt.arg.mode");
+}
+
+// Log clearing: a file under /var/log removed.
+TEST_F(LiveDefaultRules, LogFileDeleted) {
+    std::string token = unique_token("rmlog");
+    std::string path = "/var/log/" + token + ".log";
+    std::ofstream(path) << "log line\n";
+    ASSERT_EQ(run_trigger({trigger_path(), "unlink", path, token}), 0);
+    json alert = expect_once("Log file deleted", token);
+    EXPECT_EQ(field(alert, "evt.arg.name") + field(alert, "evt.arg.path"), path);
+    EXPECT_EQ(field(alert, "proc.name"), "kestrel-trigger");
+}
+
 } // namespace
 } // namespace kestrel::e2e

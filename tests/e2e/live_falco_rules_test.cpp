@@ -187,5 +187,49 @@ TEST_F(LiveFalcoRules, FilelessExecutionViaMemfdCreate) {
     EXPECT_EQ(alert["priority"], "Critical");
 }
 
+// CreateSymlinkOverSensitiveFiles (stable rule): a symlink whose target is /etc/shadow.
+TEST_F(LiveFalcoRules, CreateSymlinkOverSensitiveFiles) {
+    std::string token = unique_token("symlink");
+    ScratchDir dir(token);
+    std::string linkpath = dir.path() + "/shadow_link";
+    ASSERT_EQ(run_trigger({trigger_path(), "symlink", "/etc/shadow", linkpath, token}), 0);
+    json alert = expect_once("Create Symlink Over Sensitive Files", token);
+    EXPECT_EQ(field(alert, "evt.arg.target"), "/etc/shadow");
+    EXPECT_EQ(field(alert, "evt.arg.linkpath"), linkpath);
+    EXPECT_EQ(field(alert, "proc.name"), "kestrel-trigger");
+}
+
+// #9 CreateHardlinkOverSensitiveFiles: link("/etc/shadow", <dir>/shadow_link).
+TEST_F(LiveFalcoRules, CreateHardlinkOverSensitiveFiles) {
+    std::string token = unique_token("hardlink");
+    ScratchDir dir(token);
+    std::string newpath = dir.path() + "/shadow_link";
+    ASSERT_EQ(run_trigger({trigger_path(), "hardlink", "/etc/shadow", newpath, token}), 0);
+    json alert = expect_once("Create Hardlink Over Sensitive Files", token);
+    EXPECT_EQ(field(alert, "evt.arg.oldpath"), "/etc/shadow");
+    EXPECT_EQ(field(alert, "evt.arg.newpath"), newpath);
+    EXPECT_EQ(field(alert, "proc.name"), "kestrel-trigger");
+}
+
+// #45 PtraceAttachedToProcess: PTRACE_ATTACH to a child of the trigger.
+TEST_F(LiveFalcoRules, PtraceAttachedToProcess) {
+    std::string token = unique_token("ptrace-attach");
+    ASSERT_EQ(run_trigger({trigger_path(), "ptrace-attach", token}), 0);
+    json alert = expect_once("PTRACE attached to process", token);
+    EXPECT_EQ(field(alert, "evt.type"), "ptrace");
+    EXPECT_EQ(field(alert, "proc.name"), "kestrel-trigger");
+    EXPECT_EQ(field(alert, "proc.cmdline"), "kestrel-trigger ptrace-attach " + token);
+}
+
+// #44 PtraceAntiDebugAttempt: a forked child calls PTRACE_TRACEME.
+TEST_F(LiveFalcoRules, PtraceAntiDebugAttempt) {
+    std::string token = unique_token("traceme");
+    ASSERT_EQ(run_trigger({trigger_path(), "ptrace-traceme", token}), 0);
+    json alert = expect_once("PTRACE anti-debug attempt", token);
+    EXPECT_EQ(field(alert, "evt.type"), "ptrace");
+    EXPECT_EQ(field(alert, "proc.name"), "kestrel-trigger");
+    EXPECT_EQ(field(alert, "proc.pcmdline"), "kestrel-trigger ptrace-traceme " + token);
+}
+
 } // namespace
 } // namespace kestrel::e2e

@@ -14,6 +14,11 @@
 //                                    it as "noop"
 //   setuid UID PROG ARG...           setgid/setuid(UID), then exec PROG ARG...
 //   loginuid N PROG ARG...           write N to /proc/self/loginuid, then exec PROG ARG...
+//   symlink TARGET LINKPATH [token]  symlink(TARGET, LINKPATH), then unlink(LINKPATH)
+//   hardlink OLD NEW [token]         link(OLD, NEW) (a failure such as EXDEV is fine), unlink(NEW)
+//   unlink PATH [token]              unlink(PATH) (a failure is fine)
+//   ptrace-attach [token]            fork a child that waits; PTRACE_ATTACH to it, detach, kill
+//   ptrace-traceme [token]           fork a child that calls PTRACE_TRACEME and exits
 //   netns-udp IP PORT [token]        in a new network namespace whose loopback carries IP:
 //                                    UDP socket, connect(IP:PORT), send one byte
 //
@@ -25,11 +30,13 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -92,6 +99,57 @@ static int do_spawn(char** argv) {
     int status = 0;
     waitpid(pid, &status, 0);
     return 0;
+}
+
+static int do_symlink(const char* target, const char* linkpath) {
+    if (symlink(target, linkpath) != 0) {
+        return fail("symlink");
+    }
+    unlink(linkpath);
+    return 0;
+}
+
+static int do_hardlink(const char* oldpath, const char* newpath) {
+    if (link(oldpath, newpath) == 0) {
+        unlink(newpath);
+    }
+    return 0;
+}
+
+static int do_ptrace_attach(void) {
+    pid_t child = fork();
+    if (child < 0) {
+        return fail("fork");
+    }
+    if (child == 0) {
+        for (;;) {
+            pause();
+        }
+    }
+    int status = 0;
+    int rc = 0;
+    if (ptrace(PTRACE_ATTACH, child, NULL, NULL) != 0) {
+        rc = fail("PTRACE_ATTACH");
+    } else {
+        waitpid(child, &status, 0); // the attach stop
+        ptrace(PTRACE_DETACH, child, NULL, NULL);
+    }
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+    return rc;
+}
+
+static int do_ptrace_traceme(void) {
+    pid_t child = fork();
+    if (child < 0) {
+        return fail("fork");
+    }
+    if (child == 0) {
+        _exit(ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0 ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
 static int do_memfd_exec(const char* token) {
@@ -217,6 +275,22 @@ int main(int argc, char** argv) {
     }
     if (strcmp(action, "loginuid") == 0 && argc >= 4) {
         return do_loginuid(argv[2], argv + 3);
+    }
+    if (strcmp(action, "symlink") == 0 && argc >= 4) {
+        return do_symlink(argv[2], argv[3]);
+    }
+    if (strcmp(action, "hardlink") == 0 && argc >= 4) {
+        return do_hardlink(argv[2], argv[3]);
+    }
+    if (strcmp(action, "unlink") == 0 && argc >= 3) {
+        unlink(argv[2]);
+        return 0;
+    }
+    if (strcmp(action, "ptrace-attach") == 0) {
+        return do_ptrace_attach();
+    }
+    if (strcmp(action, "ptrace-traceme") == 0) {
+        return do_ptrace_traceme();
     }
     if (strcmp(action, "netns-udp") == 0 && argc >= 4) {
         return do_netns_udp(argv[2], argv[3]);

@@ -68,7 +68,9 @@ TEST(DefaultRules, CoversTheFamilies) {
              "Outbound connection from an offline program",
              "Root program started from a user session without an elevation tool",
              "User id changed to root by a non-root program",
+             "Set-user-id or set-group-id bit set",
              "Log file cleared",
+             "Log file deleted",
              "Program executed from memory",
              "Program executed from /dev/shm",
          }) {

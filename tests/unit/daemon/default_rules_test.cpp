@@ -48,6 +48,14 @@ TEST(DefaultRules, LoadsWithoutWarningsAndCompilesEveryRule) {
     EXPECT_EQ(ruleset->rules().size(), loader.ruleset().rules.size());
 }
 
+// evt.res is text (SUCCESS or an errno name) in Falco: `evt.res=0` never matches a success, a
+// mistake that loads cleanly. Success checks use evt.rawres.
+TEST(DefaultRules, SuccessChecksUseRawres) {
+    std::string_view content = default_rules_content();
+    EXPECT_EQ(content.find("evt.res=0"), std::string_view::npos);
+    EXPECT_EQ(content.find("evt.res = 0"), std::string_view::npos);
+}
+
 TEST(DefaultRules, CoversTheFamilies) {
     rules::RulesLoader loader;
     ASSERT_TRUE(

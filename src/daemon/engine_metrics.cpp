@@ -1,6 +1,9 @@
 #include "daemon/engine_metrics.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "base/log.hpp"
 #include "base/time.hpp"
@@ -13,35 +16,57 @@ namespace kestrel::daemon {
 InternalOutputs::InternalOutputs(const Config& config) {
     format_.json_output = config.json_output;
     format_.hostname = eval::resolve_hostname();
-    to_stdout_ = config.stdout_output_enabled;
+    to_stdout_ = config.outputs.stdout_enabled;
+    if (config.outputs.file_enabled && !config.outputs.file_filename.empty()) {
+        // O_APPEND, one write per line: lines stay whole beside the file sink's own writes.
+        file_ = base::UniqueFd(::open(config.outputs.file_filename.c_str(),
+                                      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
+    }
     rules::Priority min = rules::Priority::kDebug;
     if (rules::parse_priority(config.priority, &min)) {
         min_priority_ = static_cast<int>(min);
     }
 }
 
+namespace {
+
+bool write_line(int fd, const std::string& line) {
+    const char* p = line.data();
+    size_t left = line.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return false;
+        }
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+    return true;
+}
+
+} // namespace
+
 void InternalOutputs::deliver(metrics::InternalAlert&& alert) {
     // Falco drops messages less severe than `priority` (the drop alert is Debug).
-    if (alert.priority > min_priority_ || !to_stdout_) {
+    if (alert.priority > min_priority_) {
         return;
     }
     std::string line = metrics::render_internal_alert(alert, format_);
     line += '\n';
     std::lock_guard lock(mutex_);
-    const char* p = line.data();
-    size_t left = line.size();
-    while (left > 0) {
-        ssize_t n = ::write(STDOUT_FILENO, p, left);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return; // stdout gone: nothing to tell it
-        }
-        p += n;
-        left -= static_cast<size_t>(n);
+    bool ok = true;
+    if (to_stdout_) {
+        ok &= write_line(STDOUT_FILENO, line);
     }
-    ++delivered_;
+    if (file_.get() >= 0) {
+        ok &= write_line(file_.get(), line);
+    }
+    if (ok) {
+        ++delivered_;
+    }
 }
 
 EngineMetrics::EngineMetrics(const Config& config, const eval::Ruleset* ruleset)

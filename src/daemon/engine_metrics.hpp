@@ -9,8 +9,9 @@
 //   ... loop: if (!metrics.check_drops(ts)) -> the `exit` drop action: stop, exit code 1
 //
 // Internal messages (the metrics snapshot, the drop alert) are written by InternalOutputs:
-// Falco's rendering (handle_msg), to stdout when stdout_output is enabled, filtered by the
-// configured minimum priority.
+// Falco's rendering (handle_msg), to stdout and file_output when enabled, filtered by the
+// configured minimum priority. (syslog, program and http outputs do not get them yet: the
+// alert queue takes rule matches from the hot path only.)
 
 #include <cstdint>
 #include <functional>
@@ -19,6 +20,7 @@
 #include <optional>
 
 #include "base/result.hpp"
+#include "base/unique_fd.hpp"
 #include "daemon/config.hpp"
 #include "daemon/metrics_service.hpp"
 #include "eval/ruleset.hpp"
@@ -45,6 +47,7 @@ class InternalOutputs {
     std::mutex mutex_;
     metrics::InternalFormat format_;
     bool to_stdout_ = true;
+    base::UniqueFd file_; // file_output.filename when file_output is enabled
     int min_priority_ = metrics::kPriorityDebug;
     uint64_t delivered_ = 0;
 };

@@ -199,16 +199,22 @@ TEST(Dashboard, EveryQueryIsValidPromQL) {
 
 // --- Prometheus against the web server alone, over TLS -------------------------------------
 
+// A self-signed certificate for 127.0.0.1 in `dir`: cert.pem alone (the CA to verify with) and
+// falco.pem with the key and the certificate (webserver.ssl_certificate). False on failure.
+bool make_certificate(const std::string& dir) {
+    std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                          "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+                          dir + "/key.pem -out " + dir + "/cert.pem >/dev/null 2>&1 && cat " + dir +
+                          "/key.pem " + dir + "/cert.pem > " + dir + "/falco.pem";
+    return std::system(command.c_str()) == 0;
+}
+
 TEST(Prometheus, ScrapesTheWebServerOverTlsWithAVerifiedCertificate) {
     std::string dir = temp_dir("prom-tls");
     ASSERT_FALSE(dir.empty());
+    ASSERT_TRUE(make_certificate(dir));
     std::string cert = dir + "/cert.pem";
     std::string pem = dir + "/falco.pem";
-    std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                          "-addext subjectAltName=IP:127.0.0.1 -keyout " +
-                          dir + "/key.pem -out " + cert + " >/dev/null 2>&1 && cat " + dir +
-                          "/key.pem " + cert + " > " + pem;
-    ASSERT_EQ(std::system(command.c_str()), 0);
 
     std::atomic<uint64_t> scrapes{0};
     web::Options options;
@@ -421,6 +427,53 @@ TEST_F(KestrelLive, EveryMetricTheGrafanaDashboardQueriesExists) {
     for (const std::string& name : missing) {
         ADD_FAILURE() << "the dashboard queries " << name << ", absent from Kestrel's /metrics";
     }
+}
+
+TEST(KestrelTls, ServesItsEndpointsOverHttpsFromTheConfiguredPem) {
+    std::string dir = temp_dir("prom-kestrel-tls");
+    ASSERT_FALSE(dir.empty());
+    ASSERT_TRUE(make_certificate(dir));
+    std::string rules = dir + "/rules.yaml";
+    std::ofstream(rules) << "- rule: never\n  desc: d\n  condition: evt.type=openat and "
+                            "fd.name=/nonexistent/kestrel\n  output: o\n  priority: DEBUG\n";
+    int port = 0;
+    {
+        KestrelProcess kestrel({"-r", rules, "-o", "engine.kind=modern_ebpf", "-o",
+                                "engine.modern_ebpf.cpus_for_each_buffer=1", "-o",
+                                "metrics.enabled=true", "-o",
+                                "webserver.prometheus_metrics_enabled=true", "-o",
+                                "webserver.listen_port=0", "-o", "webserver.ssl_enabled=true", "-o",
+                                "webserver.ssl_certificate=" + dir + "/falco.pem"});
+        ASSERT_TRUE(kestrel.started());
+        static const std::regex listening(R"(webserver: listening on https://127\.0\.0\.1:(\d+))");
+        for (int i = 0; i < 600 && port == 0; ++i) {
+            std::smatch m;
+            std::string err = kestrel.read_stderr();
+            if (std::regex_search(err, m, listening)) {
+                port = std::stoi(m[1]);
+            } else {
+                std::this_thread::sleep_for(100ms);
+            }
+        }
+        ASSERT_NE(port, 0) << kestrel.read_stderr();
+        httplib::SSLClient client("127.0.0.1", port);
+        client.set_ca_cert_path((dir + "/cert.pem").c_str());
+        client.enable_server_certificate_verification(true);
+        int status = 0;
+        for (int i = 0; i < 300 && status != 200; ++i) {
+            auto res = client.Get("/healthz");
+            status = res ? res->status : 0;
+            if (status != 200) {
+                std::this_thread::sleep_for(100ms);
+            }
+        }
+        EXPECT_EQ(status, 200) << kestrel.read_stderr();
+        auto metrics = client.Get("/metrics");
+        ASSERT_TRUE(metrics);
+        EXPECT_EQ(metrics->status, 200);
+        EXPECT_EQ(metrics->get_header_value("Content-Type"), "text/plain; version=0.0.4");
+    }
+    std::filesystem::remove_all(dir);
 }
 
 } // namespace

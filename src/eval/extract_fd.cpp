@@ -310,9 +310,13 @@ void extract_fd_field(const Extractor& ex, const EvalContext& ctx, Slot& slot) {
         return;
     case FieldKind::kFdConnected:
         if (fd != nullptr) {
-            // A socket with both ends known: connect() or accept() completed.
-            set_one(slot, Value::of_bool(fd->is_ip_socket() && fd->role != state::SockRole::kNone &&
-                                         fd->sport != 0 && fd->cport != 0));
+            set_one(slot, Value::of_bool(fd->connected));
+        }
+        return;
+    case FieldKind::kFdNameChanged:
+        // This event gave the fd a new name (a datagram socket's tuple from sendto/recvfrom).
+        if (fd != nullptr && ctx.state != nullptr) {
+            set_one(slot, Value::of_bool(ctx.state->fd_name_changed()));
         }
         return;
     case FieldKind::kFdDev:

@@ -256,6 +256,7 @@ constexpr NamedKind kKinds[] = {
     {"fd.sockfamily", FieldKind::kFdSockfamily, FieldGroup::kFd},
     {"fd.is_server", FieldKind::kFdIsServer, FieldGroup::kFd},
     {"fd.connected", FieldKind::kFdConnected, FieldGroup::kFd},
+    {"fd.name_changed", FieldKind::kFdNameChanged, FieldGroup::kFd},
     {"fd.dev", FieldKind::kFdDev, FieldGroup::kFd},
     {"fd.ino", FieldKind::kFdIno, FieldGroup::kFd},
     {"fd.sip", FieldKind::kFdSip, FieldGroup::kFd},

@@ -161,6 +161,7 @@ enum class FieldKind : uint8_t {
     kFdSockfamily,
     kFdIsServer,
     kFdConnected,
+    kFdNameChanged,
     kFdDev,
     kFdIno,
     kFdSip,

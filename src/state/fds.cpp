@@ -407,6 +407,7 @@ Fd* Tables::add_fd(Process& process, int64_t num) {
     fd.last_slash = std::string::npos;
     fd.l4proto = L4Proto::kUnknown;
     fd.role = SockRole::kNone;
+    fd.connected = false;
     fd.sip = {};
     fd.cip = {};
     fd.sport = 0;

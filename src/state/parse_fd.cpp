@@ -291,6 +291,8 @@ void on_connect(Tables& t, Process& p, const event::View& evt) {
         }
     }
     set_tuple(*fd, tuple, SockRole::kClient);
+    // EINPROGRESS: pending until the connection completes (libsinsp marks it pending too).
+    fd->connected = res == 0;
 }
 
 void on_accept(Tables& t, Process& p, const event::View& evt, bool accept4) {
@@ -314,6 +316,7 @@ void on_accept(Tables& t, Process& p, const event::View& evt, bool accept4) {
     }
     // accept's tuple is (peer, self): the peer is the client, this end the server.
     set_tuple(*fd, tuple, SockRole::kServer);
+    fd->connected = true;
     if (fd->is_ip_socket()) {
         fd->l4proto = L4Proto::kTcp; // only connection-oriented sockets accept
     }

@@ -489,6 +489,8 @@ void Parsers::fill_process(Tables& t, Process& p, const ThreadSnapshot& s, bool 
         fd->cport = f.cport;
         fd->unix_src = f.unix_src;
         fd->unix_dst = f.unix_dst;
+        // /proc lists a remote end only for connected sockets (TCP established, connected UDP).
+        fd->connected = fd->is_ip_socket() && f.sport != 0 && f.cport != 0;
         if (fd->is_ip_socket() && (f.sport != 0 || f.cport != 0)) {
             detail::build_tuple_name(*fd);
         } else if (fd->type == FdType::kUnixSock && (f.unix_src != 0 || f.unix_dst != 0)) {

@@ -78,6 +78,9 @@ struct Fd {
     // Sockets.
     L4Proto l4proto = L4Proto::kUnknown;
     SockRole role = SockRole::kNone;
+    // connect() succeeded or the socket was accepted (libsinsp's FLAGS_SOCKET_CONNECTED): a
+    // datagram socket that sendto/recvfrom named is not connected.
+    bool connected = false;
     IpAddr sip; // server
     IpAddr cip; // client
     uint16_t sport = 0;

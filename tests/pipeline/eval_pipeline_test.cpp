@@ -211,10 +211,10 @@ std::set<std::string> unsupported_of(const std::vector<std::string>& files) {
 // The condition fields of the upstream rulesets that still extract as absent, with the reasons in
 // src/eval/README.md: only those whose data Kestrel's state does not hold.
 TEST(EvalPipeline, UpstreamFieldsAreSupported) {
-    // Data the state tables do not have: libsinsp's per-event "name changed" flag and its DNS
-    // cache. (container.* and k8s.* read the container table, which runtimes and old captures'
-    // `container` events fill; absent when unknown, as with the container plugin.)
-    const std::set<std::string> stable = {"fd.name_changed", "fd.sip.name"};
+    // Data the state tables do not have: libsinsp's DNS cache. (container.* and k8s.* read the
+    // container table, which runtimes and old captures' `container` events fill; absent when
+    // unknown, as with the container plugin.)
+    const std::set<std::string> stable = {"fd.sip.name"};
     EXPECT_EQ(unsupported_of({"falco_rules.yaml"}), stable);
     std::set<std::string> all = unsupported_of(
         {"falco_rules.yaml", "falco-incubating_rules.yaml", "falco-sandbox_rules.yaml"});

@@ -308,6 +308,35 @@ TEST(evalStateFields, SocketsAndNetworks) {
     EXPECT_TRUE(s.on("evt.arg.fd = \"<4t>127.0.0.1:47192->127.0.0.1:80\"", v));
 }
 
+// The upstream `outbound` macro's UDP branch: a sendto on an unconnected datagram socket names
+// it (fd.name_changed on that event only) and leaves it unconnected (fd.connected=false).
+TEST(evalStateFields, UdpSendtoNamesAnUnconnectedSocket) {
+    Chain s;
+    s.feed.socket(300, 300, 5, KES_AF_INET, 2 /*SOCK_DGRAM*/, 17);
+    auto sendto = [&](uint64_t ts) {
+        auto e = std::make_unique<Event>();
+        event::RecordBuilder b(e->buf, KES_EVT_SENDTO);
+        b.ts_ns(ts).tid(300).pid(300).comm("curl");
+        b.add_int64(5)
+            .add_bytes(std::string_view("hello"))
+            .add_int64(5)
+            .add_uint32(5)
+            .add_socktuple_in(htonl(0x0a000002), 40000, htonl(0x5db8d822), 53);
+        b.finish();
+        return s.apply(finish(std::move(e)));
+    };
+    const std::string outbound_udp =
+        "evt.type in (sendto, sendmsg) and fd.l4proto != tcp and fd.connected=false and "
+        "fd.name_changed=true";
+    auto first = sendto(9000);
+    EXPECT_TRUE(s.on(outbound_udp, first->view));
+    EXPECT_TRUE(s.on("fd.name = 10.0.0.2:40000->93.184.216.34:53", first->view));
+    // The same destination again: the name did not change.
+    auto second = sendto(9100);
+    EXPECT_FALSE(s.on("fd.name_changed = true", second->view));
+    EXPECT_TRUE(s.on("fd.name_changed = false and fd.connected = false", second->view));
+}
+
 TEST(evalStateFields, ThreadWalksFromItsMainThread) {
     Chain s;
     s.feed.fork(300, 300, 301, "curl", KES_CL_CLONE_THREAD);

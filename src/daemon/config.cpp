@@ -1,5 +1,7 @@
 #include "daemon/config.hpp"
 
+#include "state/tables.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -177,6 +179,13 @@ base::Status read_rule_selection(const ConfigTree& tree, std::vector<RuleSelecti
 
 } // namespace
 
+state::Config state_config(const Config& config) {
+    state::Config out;
+    out.thread_table_size = config.falco_libs.thread_table_size;
+    out.thread_timeout_ns = config.falco_libs.thread_timeout_s * 1000ULL * 1000 * 1000;
+    return out;
+}
+
 base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string>* warnings) {
     Config config;
     Reader read(tree);
@@ -206,6 +215,14 @@ base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string
     KES_TRY(read.string_list("base_syscalls.custom_set", &config.base_syscalls.custom_set));
     KES_TRY(read.boolean("base_syscalls.repair", &config.base_syscalls.repair));
     KES_TRY(read.boolean("base_syscalls.all", &config.base_syscalls.all));
+    KES_TRY(read.unsigned_int("falco_libs.thread_table_size", &config.falco_libs.thread_table_size,
+                              UINT32_MAX));
+    KES_TRY(read.unsigned_int("falco_libs.thread_table_auto_purging_thread_timeout_s",
+                              &config.falco_libs.thread_timeout_s, UINT32_MAX));
+    // Falco's code default is 0, meaning libs' own 80 bytes.
+    uint64_t snaplen = config.falco_libs.snaplen;
+    KES_TRY(read.unsigned_int("falco_libs.snaplen", &snaplen, UINT32_MAX));
+    config.falco_libs.snaplen = snaplen == 0 ? 80 : static_cast<uint32_t>(snaplen);
     if (engine.kind == "replay" && engine.replay_capture_file.empty()) {
         return make_error(ErrorCode::kInvalidArgument,
                           "configuration key 'engine.replay.capture_file': required when "

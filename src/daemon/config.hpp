@@ -15,6 +15,10 @@
 #include "daemon/webserver_config.hpp"
 #include "output/config.hpp"
 
+namespace kestrel::state {
+struct Config;
+}
+
 namespace kestrel::daemon {
 
 struct EngineConfig {
@@ -24,6 +28,13 @@ struct EngineConfig {
     bool drop_failed_exit = false;
     bool disable_iterators = false;
     std::string replay_capture_file;
+};
+
+// Falco's `falco_libs` block (the keys Kestrel uses).
+struct LibsConfig {
+    uint64_t thread_table_size = 262144;
+    uint64_t thread_timeout_s = 300; // thread_table_auto_purging_thread_timeout_s
+    uint32_t snaplen = 80;           // bytes of I/O buffers captured (sendto/recvfrom data)
 };
 
 // One entry of Falco's `rules:` list, applied in order after loading.
@@ -36,6 +47,7 @@ struct RuleSelection {
 struct Config {
     EngineConfig engine;
     BaseSyscalls base_syscalls;
+    LibsConfig falco_libs;
     std::vector<std::string> rules_files;
     std::vector<RuleSelection> rule_selection;
 
@@ -66,6 +78,9 @@ struct Config {
     std::vector<std::string> config_files;
     uint64_t loaded_ns = 0;
 };
+
+// The state tables' limits from falco_libs.
+state::Config state_config(const Config& config);
 
 // Reads and validates every key Kestrel knows. A malformed value is an error naming the key;
 // a key Kestrel does not know is a warning (appended to `warnings`), as in Falco.

@@ -194,6 +194,7 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
     capture::ProbeOptions probe_options;
     probe_options.cpus_for_each_buffer = config.engine.cpus_for_each_buffer;
     probe_options.buf_size_preset = config.engine.buf_size_preset;
+    probe_options.snaplen = config.falco_libs.snaplen;
     rules::EventTypeSet rules_types = rules_event_types((*engine)->ruleset());
     probe_options.events = select_probe_events(config.base_syscalls, rules_types);
     auto probe = capture::Probe::start(probe_options);
@@ -208,7 +209,7 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
         return 1;
     }
 
-    state::Tables tables;
+    state::Tables tables(state_config(config));
     load_initial_state(tables);
     auto outputs = start_outputs(config, options, (*engine)->format_options());
     if (!outputs.ok()) {

@@ -169,7 +169,7 @@ int run_replay(const Config& config, const RunOptions& options, const std::atomi
 
     // The capture's process/fd/user lists give the state the capture started from; its events
     // then keep it current, exactly as live events do.
-    state::Tables tables;
+    state::Tables tables(state_config(config));
     load_capture_state(**reader, tables);
 
     capture::scap::ScapRecord record;

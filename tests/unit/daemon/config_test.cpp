@@ -1,4 +1,5 @@
 #include "daemon/config.hpp"
+#include "state/tables.hpp"
 
 #include <gtest/gtest.h>
 
@@ -45,6 +46,29 @@ TEST(Config, ReadsValuesAndOverrides) {
     EXPECT_EQ(loaded.config->engine.cpus_for_each_buffer, 1u);
     EXPECT_EQ(loaded.config->engine.buf_size_preset, 6u);
     ASSERT_EQ(loaded.config->rules_files.size(), 1u);
+}
+
+TEST(Config, FalcoLibsAndBaseSyscalls) {
+    Loaded defaults = read("");
+    ASSERT_TRUE(defaults.config.ok());
+    EXPECT_EQ(defaults.config->falco_libs.snaplen, 80u);
+    EXPECT_EQ(defaults.config->falco_libs.thread_table_size, 262144u);
+    Loaded loaded = read("falco_libs: {thread_table_size: 1000, snaplen: 0, "
+                         "thread_table_auto_purging_thread_timeout_s: 60}\n"
+                         "base_syscalls: {custom_set: [clone, '!openat'], repair: true}\n",
+                         {"falco_libs.snaplen=256"});
+    ASSERT_TRUE(loaded.config.ok()) << loaded.config.error().to_string();
+    const Config& c = *loaded.config;
+    EXPECT_EQ(c.falco_libs.snaplen, 256u);
+    EXPECT_EQ(state_config(c).thread_table_size, 1000u);
+    EXPECT_EQ(state_config(c).thread_timeout_ns, 60ULL * 1000 * 1000 * 1000);
+    EXPECT_EQ(c.base_syscalls.custom_set, (std::vector<std::string>{"clone", "!openat"}));
+    EXPECT_TRUE(c.base_syscalls.repair);
+    EXPECT_FALSE(c.base_syscalls.all);
+    // Falco's 0 means libs' default.
+    Loaded zero = read("falco_libs: {snaplen: 0}\n");
+    ASSERT_TRUE(zero.config.ok());
+    EXPECT_EQ(zero.config->falco_libs.snaplen, 80u);
 }
 
 TEST(Config, MalformedValueNamesTheKey) {

@@ -69,6 +69,9 @@ std::string trigger_path() { return KESTREL_TRIGGER_PATH; }
 LiveSession::LiveSession(std::vector<std::string> args) {
     args.push_back("-o");
     args.push_back("json_output=true");
+    // No listening port: other Kestrels (other tests, a user's) may hold the default one.
+    args.push_back("-o");
+    args.push_back("webserver.enabled=false");
     kestrel_ = std::make_unique<KestrelProcess>(args);
     for (int i = 0; i < kReadyPolls && kestrel_->started(); ++i) {
         if (kestrel_->read_stderr().find(kReadyLine) != std::string::npos) {

@@ -5,7 +5,7 @@
 
 /* One value of the per-CPU `counters` map. Userspace sums it over the possible CPUs. */
 struct kes_counters {
-	unsigned long long n_evts;		     /* records written into a ring */
+	unsigned long long n_evts;		 /* records written into a ring */
 	unsigned long long n_drops_buffer_total; /* ring full: bpf_ringbuf_output failed */
 	/* ... of which, by Falco's syscall categories (libpman's drop counters; Kestrel has no
 	 * enter events, so only the _exit ones exist): */

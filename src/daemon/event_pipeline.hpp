@@ -58,7 +58,9 @@ class EventPipeline {
     uint64_t events_ = 0;
     EngineCounters* metrics_ = nullptr;
     uint64_t last_wall_ns_ = 0;
-    uint64_t published_events_ = 0;
+    // None yet: the first flush publishes even before any event, so an idle host still shows
+    // its initial state (threads and fds from /proc or the capture) in the metrics.
+    uint64_t published_events_ = UINT64_MAX;
 };
 
 } // namespace kestrel::daemon

@@ -1,5 +1,7 @@
 #include "rules/yaml_guard.hpp"
 
+#include <algorithm>
+
 #include <string_view>
 
 namespace kestrel::rules {
@@ -167,5 +169,18 @@ class HangingCommaScanner {
 } // namespace
 
 size_t find_hanging_comma(const std::string& s) { return HangingCommaScanner(s).find(); }
+
+bool find_nul(const std::string& s, size_t* line, size_t* column) {
+    size_t at = s.find('\0');
+    if (at == std::string::npos) {
+        return false;
+    }
+    size_t line_start = s.rfind('\n', at);
+    line_start = line_start == std::string::npos ? 0 : line_start + 1;
+    *line = static_cast<size_t>(
+        std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    *column = at - line_start;
+    return true;
+}
 
 } // namespace kestrel::rules

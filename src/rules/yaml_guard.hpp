@@ -16,4 +16,10 @@ namespace kestrel::rules {
 // Returns the 0-based line of the offending comma, or npos.
 size_t find_hanging_comma(const std::string& s);
 
+// A NUL byte is not a YAML character (c-printable excludes it), and yaml-cpp 0.7 takes it for the
+// end of the stream: after an anchor ("&a\0b,") its parser then loops forever too (found by
+// tests/fuzz/fuzz_rules_loader). Returns the 0-based line and column of the first NUL, or
+// false when there is none.
+bool find_nul(const std::string& s, size_t* line, size_t* column);
+
 } // namespace kestrel::rules

@@ -722,6 +722,14 @@ bool read_rules_content(const std::string& content, const std::string& name, Col
                       ctx);
         return false;
     }
+    if (size_t line = 0, column = 0; find_nul(content, &line, &column)) {
+        res.add_error(LoadErrorCode::kYamlParse,
+                      "yaml-cpp: error at line " + std::to_string(line + 1) + ", column " +
+                          std::to_string(column + 1) +
+                          ": a NUL byte is not allowed in a YAML stream",
+                      ctx);
+        return false;
+    }
     std::vector<YAML::Node> docs;
     try {
         docs = YAML::LoadAll(content);
@@ -775,7 +783,9 @@ bool read_rules_content(const std::string& content, const std::string& name, Col
 }
 
 bool has_yaml_mapping_root(const std::string& content) {
-    if (find_hanging_comma(content) != std::string::npos) {
+    size_t line = 0;
+    size_t column = 0;
+    if (find_hanging_comma(content) != std::string::npos || find_nul(content, &line, &column)) {
         return false;
     }
     try {

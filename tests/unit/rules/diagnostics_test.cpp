@@ -27,6 +27,25 @@ TEST(Diagnostics, VerboseTextOfStructureError) {
               "structure of YAML file)]");
 }
 
+// Input yaml-cpp 0.7 would never return from is refused first, with a position: a NUL byte (not
+// a YAML character; after an anchor it made LoadAll loop, found by fuzz_rules_loader) and a
+// comma where a root node starts.
+TEST(Diagnostics, InputThatWouldHangTheYamlParserIsRefused) {
+    RulesLoader nul;
+    nul.load_content(std::string("- list: a\n  items: [x]\n&a\0b,", 28), "nul.yaml");
+    EXPECT_FALSE(nul.successful());
+    EXPECT_NE(nul.results()[0].as_summary_string().find("LOAD_ERR_YAML_PARSE"), std::string::npos);
+    EXPECT_NE(nul.results()[0]
+                  .as_verbose_string(nul.contents())
+                  .find("line 3, column 3: a NUL byte is not allowed in a YAML stream"),
+              std::string::npos)
+        << nul.results()[0].as_verbose_string(nul.contents());
+
+    RulesLoader comma;
+    comma.load_content("- a\n, b\n", "comma.yaml");
+    EXPECT_FALSE(comma.successful());
+}
+
 TEST(Diagnostics, ContextChainAndSnippetOfItemError) {
     RulesLoader l;
     l.load_content("- list: good_list\n  items: [foo]\n- list: bad_list\n  no_items: foo\n",

@@ -92,7 +92,7 @@ void set_optional_bool(Slot& slot, const std::optional<bool>& v) {
     }
 }
 
-void set_nonempty(Slot& slot, const std::string& s) {
+void set_nonempty(Slot& slot, std::string_view s) {
     if (!s.empty()) {
         set_string(slot, s);
     }
@@ -156,7 +156,8 @@ void extract_k8s(const Extractor& ex, const state::Tables& tables, const state::
         label("io.kubernetes.pod.uid");
         break;
     case FieldKind::kK8sPodSandboxId:
-        set_nonempty(slot, c.pod_sandbox_id.substr(0, kShortIdLen));
+        // A view into the table entry: a substr() copy would dangle once the slot outlives it.
+        set_nonempty(slot, std::string_view(c.pod_sandbox_id).substr(0, kShortIdLen));
         break;
     case FieldKind::kK8sPodFullSandboxId:
         set_nonempty(slot, c.pod_sandbox_id);

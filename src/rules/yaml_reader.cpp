@@ -715,13 +715,6 @@ class ItemReader {
 bool read_rules_content(const std::string& content, const std::string& name, Collector& collector,
                         LoadResult& res) {
     Context ctx(name);
-    if (size_t line = find_hanging_comma(content); line != std::string::npos) {
-        res.add_error(LoadErrorCode::kYamlParse,
-                      "yaml-cpp: error at line " + std::to_string(line + 1) +
-                          ", column 1: unexpected ','",
-                      ctx);
-        return false;
-    }
     if (size_t line = 0, column = 0; find_nul(content, &line, &column)) {
         res.add_error(LoadErrorCode::kYamlParse,
                       "yaml-cpp: error at line " + std::to_string(line + 1) + ", column " +
@@ -732,7 +725,7 @@ bool read_rules_content(const std::string& content, const std::string& name, Col
     }
     std::vector<YAML::Node> docs;
     try {
-        docs = YAML::LoadAll(content);
+        docs = load_all_documents(content);
     } catch (const YAML::ParserException& e) {
         res.add_error(LoadErrorCode::kYamlParse, e.what(),
                       Context(position_of(e.mark), ItemType::kValueFor, "", ctx));
@@ -785,11 +778,11 @@ bool read_rules_content(const std::string& content, const std::string& name, Col
 bool has_yaml_mapping_root(const std::string& content) {
     size_t line = 0;
     size_t column = 0;
-    if (find_hanging_comma(content) != std::string::npos || find_nul(content, &line, &column)) {
+    if (find_nul(content, &line, &column)) {
         return false;
     }
     try {
-        for (const auto& doc : YAML::LoadAll(content)) {
+        for (const auto& doc : load_all_documents(content)) {
             if (doc.IsMap()) {
                 return true;
             }

@@ -108,7 +108,10 @@ enum kes_event_type {
 	KES_EVT_IO_URING_REGISTER = 109,
 	KES_EVT_SHUTDOWN = 140,
 	KES_EVT_GETSOCKOPT = 141,
-	KES_EVT_MAX = 142,
+	KES_EVT_PAGE_FAULT = 170,
+	KES_EVT_SWITCH = 171,
+	KES_EVT_SIGNALDELIVER = 172,
+	KES_EVT_MAX = 173,
 };
 
 /* Parameter types; encodings in schema/README.md. */
@@ -1043,6 +1046,33 @@ enum kes_getsockopt_param {
 	KES_P_GETSOCKOPT_OPTNAME = 3, /* enumflags8 */
 	KES_P_GETSOCKOPT_VAL = 4, /* bytebuf */
 	KES_P_GETSOCKOPT_OPTLEN = 5, /* uint32 */
+};
+
+/* page_fault (170): a page fault (exceptions/page_fault_user and page_fault_kernel; the faulting thread) */
+#define KES_PAGE_FAULT_NPARAMS 3
+enum kes_page_fault_param {
+	KES_P_PAGE_FAULT_ADDR = 0, /* uint64 */
+	KES_P_PAGE_FAULT_IP = 1, /* uint64 */
+	KES_P_PAGE_FAULT_ERROR = 2, /* flags32 */
+};
+
+/* switch (171): the CPU switched from this thread (the record's thread) to another */
+#define KES_SWITCH_NPARAMS 6
+enum kes_switch_param {
+	KES_P_SWITCH_NEXT = 0, /* pid */
+	KES_P_SWITCH_PGFT_MAJ = 1, /* uint64 */
+	KES_P_SWITCH_PGFT_MIN = 2, /* uint64 */
+	KES_P_SWITCH_VM_SIZE = 3, /* uint32 */
+	KES_P_SWITCH_VM_RSS = 4, /* uint32 */
+	KES_P_SWITCH_VM_SWAP = 5, /* uint32 */
+};
+
+/* signaldeliver (172): a signal was delivered to this thread (the record's thread) */
+#define KES_SIGNALDELIVER_NPARAMS 3
+enum kes_signaldeliver_param {
+	KES_P_SIGNALDELIVER_SPID = 0, /* pid */
+	KES_P_SIGNALDELIVER_DPID = 1, /* pid */
+	KES_P_SIGNALDELIVER_SIG = 2, /* sigtype */
 };
 
 /* Open flags (PPM_O_*): the `flags` parameter of open, openat, openat2 */

@@ -635,8 +635,26 @@ constexpr std::array<ParamInfo, 6> kGetsockoptParams = {{
     {"val", ParamType::kBytebuf, "Falco's dynamic value: a PPM_SOCKOPT_IDX_* byte (0 raw bytes, 1 errno as int64, 2 uint32, 3 uint64, 4 timeval as uint64 ns), then the value"},
     {"optlen", ParamType::kUint32, ""},
 }};
+constexpr std::array<ParamInfo, 3> kPageFaultParams = {{
+    {"addr", ParamType::kUint64, "the faulting address"},
+    {"ip", ParamType::kUint64, "the instruction pointer at the fault"},
+    {"error", ParamType::kFlags32, "PPM page fault flags (KES_PF_*: PROTECTION_VIOLATION, PAGE_NOT_PRESENT, WRITE_ACCESS, READ_ACCESS, USER_FAULT, SUPERVISOR_FAULT, RESERVED_PAGE, INSTRUCTION_FETCH)"},
+}};
+constexpr std::array<ParamInfo, 6> kSwitchParams = {{
+    {"next", ParamType::kPid, "the thread that runs next (0: idle)"},
+    {"pgft_maj", ParamType::kUint64, "major page faults of the thread switched out"},
+    {"pgft_min", ParamType::kUint64, "minor page faults of the thread switched out"},
+    {"vm_size", ParamType::kUint32, "KiB, of the thread switched out"},
+    {"vm_rss", ParamType::kUint32, "KiB"},
+    {"vm_swap", ParamType::kUint32, "KiB"},
+}};
+constexpr std::array<ParamInfo, 3> kSignaldeliverParams = {{
+    {"spid", ParamType::kPid, "the sender, when the signal says (kill/tgkill/sigqueue, a child's SIGCHLD); else 0"},
+    {"dpid", ParamType::kPid, "the receiving thread"},
+    {"sig", ParamType::kSigtype, ""},
+}};
 
-constexpr std::array<EventInfo, 85> kEvents = {{
+constexpr std::array<EventInfo, 88> kEvents = {{
     {1, "execve", "process", "syscall", kExecveParams, "a program was executed (emitted at exit, successful or not)"},
     {2, "execveat", "process", "syscall", kExecveatParams, "a program was executed relative to a directory fd (emitted at exit)"},
     {3, "open", "file", "syscall", kOpenParams, "a file was opened"},
@@ -722,16 +740,19 @@ constexpr std::array<EventInfo, 85> kEvents = {{
     {109, "io_uring_register", "io", "syscall", kIoUringRegisterParams, "resources were registered with an io_uring instance"},
     {140, "shutdown", "network", "syscall", kShutdownParams, "part or all of a full-duplex connection was shut down"},
     {141, "getsockopt", "network", "syscall", kGetsockoptParams, "a socket option was read"},
+    {170, "page_fault", "memory", "tracepoint", kPageFaultParams, "a page fault (exceptions/page_fault_user and page_fault_kernel; the faulting thread)"},
+    {171, "switch", "system", "tracepoint", kSwitchParams, "the CPU switched from this thread (the record's thread) to another"},
+    {172, "signaldeliver", "signal", "tracepoint", kSignaldeliverParams, "a signal was delivered to this thread (the record's thread)"},
 }};
 
 // Event id -> index in kEvents, -1 for unused ids.
 constexpr std::array<int16_t, KES_EVT_MAX> kIndexById = {{
-    -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 83, 84,
+    -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 83, 84, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 85, 86, 87,
 }};
 
 // Indexes in kEvents sorted by name, for binary search.
-constexpr std::array<uint16_t, 85> kByName = {{
-    15, 16, 13, 50, 49, 54, 31, 70, 7, 8, 11, 72, 5, 21, 41, 42, 43, 62, 63, 0, 1, 69, 32, 33, 58, 40, 9, 84, 39, 67, 68, 81, 82, 80, 60, 36, 37, 14, 52, 29, 30, 53, 59, 2, 22, 3, 4, 55, 61, 57, 6, 38, 19, 20, 23, 24, 25, 28, 18, 17, 47, 44, 77, 75, 73, 48, 74, 76, 46, 83, 64, 65, 12, 56, 34, 35, 79, 66, 78, 71, 26, 27, 45, 51, 10,
+constexpr std::array<uint16_t, 88> kByName = {{
+    15, 16, 13, 50, 49, 54, 31, 70, 7, 8, 11, 72, 5, 21, 41, 42, 43, 62, 63, 0, 1, 69, 32, 33, 58, 40, 9, 84, 39, 67, 68, 81, 82, 80, 60, 36, 37, 14, 52, 29, 30, 53, 59, 2, 22, 3, 4, 85, 55, 61, 57, 6, 38, 19, 20, 23, 24, 25, 28, 18, 17, 47, 44, 77, 75, 73, 48, 74, 76, 46, 83, 87, 64, 65, 12, 56, 86, 34, 35, 79, 66, 78, 71, 26, 27, 45, 51, 10,
 }};
 
 // Numbers come from the platform headers, never from the yaml.

@@ -3428,4 +3428,100 @@ class GetsockoptView {
     View view_;
 };
 
+// page_fault: a page fault (exceptions/page_fault_user and page_fault_kernel; the faulting thread)
+class PageFaultView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_PAGE_FAULT;
+
+    explicit PageFaultView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // uint64: the faulting address
+    [[nodiscard]] uint64_t addr() const { return view_.param_uint(KES_P_PAGE_FAULT_ADDR); }
+    [[nodiscard]] bool has_addr() const { return view_.has_param(KES_P_PAGE_FAULT_ADDR); }
+
+    // uint64: the instruction pointer at the fault
+    [[nodiscard]] uint64_t ip() const { return view_.param_uint(KES_P_PAGE_FAULT_IP); }
+    [[nodiscard]] bool has_ip() const { return view_.has_param(KES_P_PAGE_FAULT_IP); }
+
+    // flags32: PPM page fault flags (KES_PF_*: PROTECTION_VIOLATION, PAGE_NOT_PRESENT, WRITE_ACCESS, READ_ACCESS, USER_FAULT, SUPERVISOR_FAULT, RESERVED_PAGE, INSTRUCTION_FETCH)
+    [[nodiscard]] uint32_t error() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_PAGE_FAULT_ERROR));
+    }
+    [[nodiscard]] bool has_error() const { return view_.has_param(KES_P_PAGE_FAULT_ERROR); }
+
+  private:
+    View view_;
+};
+
+// switch: the CPU switched from this thread (the record's thread) to another
+class SwitchView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SWITCH;
+
+    explicit SwitchView(const View& view) : view_(view) { KES_DCHECK(view.type() == kEventId); }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // pid: the thread that runs next (0: idle)
+    [[nodiscard]] int64_t next() const { return view_.param_int64(KES_P_SWITCH_NEXT); }
+    [[nodiscard]] bool has_next() const { return view_.has_param(KES_P_SWITCH_NEXT); }
+
+    // uint64: major page faults of the thread switched out
+    [[nodiscard]] uint64_t pgft_maj() const { return view_.param_uint(KES_P_SWITCH_PGFT_MAJ); }
+    [[nodiscard]] bool has_pgft_maj() const { return view_.has_param(KES_P_SWITCH_PGFT_MAJ); }
+
+    // uint64: minor page faults of the thread switched out
+    [[nodiscard]] uint64_t pgft_min() const { return view_.param_uint(KES_P_SWITCH_PGFT_MIN); }
+    [[nodiscard]] bool has_pgft_min() const { return view_.has_param(KES_P_SWITCH_PGFT_MIN); }
+
+    // uint32: KiB, of the thread switched out
+    [[nodiscard]] uint32_t vm_size() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SWITCH_VM_SIZE));
+    }
+    [[nodiscard]] bool has_vm_size() const { return view_.has_param(KES_P_SWITCH_VM_SIZE); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_rss() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SWITCH_VM_RSS));
+    }
+    [[nodiscard]] bool has_vm_rss() const { return view_.has_param(KES_P_SWITCH_VM_RSS); }
+
+    // uint32: KiB
+    [[nodiscard]] uint32_t vm_swap() const {
+        return static_cast<uint32_t>(view_.param_uint(KES_P_SWITCH_VM_SWAP));
+    }
+    [[nodiscard]] bool has_vm_swap() const { return view_.has_param(KES_P_SWITCH_VM_SWAP); }
+
+  private:
+    View view_;
+};
+
+// signaldeliver: a signal was delivered to this thread (the record's thread)
+class SignaldeliverView {
+  public:
+    static constexpr uint16_t kEventId = KES_EVT_SIGNALDELIVER;
+
+    explicit SignaldeliverView(const View& view) : view_(view) {
+        KES_DCHECK(view.type() == kEventId);
+    }
+    [[nodiscard]] const View& view() const { return view_; }
+
+    // pid: the sender, when the signal says (kill/tgkill/sigqueue, a child's SIGCHLD); else 0
+    [[nodiscard]] int64_t spid() const { return view_.param_int64(KES_P_SIGNALDELIVER_SPID); }
+    [[nodiscard]] bool has_spid() const { return view_.has_param(KES_P_SIGNALDELIVER_SPID); }
+
+    // pid: the receiving thread
+    [[nodiscard]] int64_t dpid() const { return view_.param_int64(KES_P_SIGNALDELIVER_DPID); }
+    [[nodiscard]] bool has_dpid() const { return view_.has_param(KES_P_SIGNALDELIVER_DPID); }
+
+    // sigtype
+    [[nodiscard]] uint8_t sig() const {
+        return static_cast<uint8_t>(view_.param_uint(KES_P_SIGNALDELIVER_SIG));
+    }
+    [[nodiscard]] bool has_sig() const { return view_.has_param(KES_P_SIGNALDELIVER_SIG); }
+
+  private:
+    View view_;
+};
+
 } // namespace kestrel::event

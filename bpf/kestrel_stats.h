@@ -35,6 +35,9 @@ enum kes_drop_category {
 	KES_DROP_OTHER,
 	KES_DROP_CLOSE,
 	KES_DROP_PROC,
+	/* Only n_drops_buffer_total: Falco's drivers give the tracepoint hooks (page_fault,
+	 * switch, signaldeliver) no category of their own. */
+	KES_DROP_TOTAL_ONLY,
 };
 
 /* Scratch layout (one per-CPU value): the record is assembled in rec[], paths are staged in

@@ -144,23 +144,23 @@ static __always_inline void rec_push_bytes(struct rec *r, __u32 idx, const void 
 	rec_commit(r, idx, n);
 }
 
-/* Fills the header and sends the record to the ring of this CPU. */
-
-static __always_inline void rec_submit(struct rec *r, __u32 tid, __u32 pid,
-				       enum kes_drop_category cat)
+/* Fills the header of the record at `data` (len bytes, parameters already in place) and sends it
+ * to the ring of this CPU; a full ring is counted under `cat`. rec_submit's tail, and the whole
+ * submit of the hooks' fixed-size records (bpf/hooks/), which are built outside the scratch. */
+static __always_inline void kes_output(void *data, __u32 len, __u32 tid, __u32 pid, __u16 type,
+				       __u16 nparams, __u16 hdr_flags, enum kes_drop_category cat)
 {
-	struct kes_event_header *h = (struct kes_event_header *)r->s->rec;
+	struct kes_event_header *h = data;
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u32 len = rec_off(r);
 
 	h->ts_ns = bpf_ktime_get_boot_ns();
 	h->tid = tid;
 	h->pid = pid;
 	h->len = len;
-	h->type = r->type;
-	h->nparams = r->nparams;
+	h->type = type;
+	h->nparams = nparams;
 	h->cpu = (__u16)cpu;
-	h->flags = r->s->flags;
+	h->flags = hdr_flags;
 	h->reserved = 0;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 
@@ -186,7 +186,7 @@ static __always_inline void rec_submit(struct rec *r, __u32 tid, __u32 pid,
 	__u64 avail = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA);
 	if (avail < wakeup_threshold && avail + len >= wakeup_threshold)
 		flags = BPF_RB_FORCE_WAKEUP;
-	if (bpf_ringbuf_output(ring, r->s->rec, len, flags)) {
+	if (bpf_ringbuf_output(ring, data, len, flags)) {
 		if (c) {
 			c->n_drops_buffer_total++;
 			switch (cat) {
@@ -211,6 +211,8 @@ static __always_inline void rec_submit(struct rec *r, __u32 tid, __u32 pid,
 			case KES_DROP_PROC:
 				c->n_drops_buffer_proc_exit++;
 				break;
+			case KES_DROP_TOTAL_ONLY:
+				break;
 			default:
 				c->n_drops_buffer_other_interest_exit++;
 				break;
@@ -220,6 +222,13 @@ static __always_inline void rec_submit(struct rec *r, __u32 tid, __u32 pid,
 	}
 	if (c)
 		c->n_evts++;
+}
+
+/* Fills the header and sends the record to the ring of this CPU. */
+static __always_inline void rec_submit(struct rec *r, __u32 tid, __u32 pid,
+				       enum kes_drop_category cat)
+{
+	kes_output(r->s->rec, rec_off(r), tid, pid, r->type, r->nparams, r->s->flags, cat);
 }
 
 #endif

@@ -33,6 +33,7 @@ char LICENSE[] SEC("license") = "GPL";
 #include "syscalls/net.bpf.h"
 #include "syscalls/creds.bpf.h"
 #include "syscalls/misc.bpf.h"
+#include "hooks/hooks.bpf.h"
 
 /* --- programs ------------------------------------------------------------------------------- */
 

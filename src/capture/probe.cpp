@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstring>
@@ -77,6 +78,12 @@ base::Error bpf_error(ErrorCode code_if_other, std::string what, int err) {
 
 } // namespace
 
+bool kernel_has_tracepoint(std::string_view tracepoint) {
+    // libbpf resolves a tp_btf target the same way: "btf_trace_" + name in vmlinux BTF.
+    std::string name(tracepoint);
+    return libbpf_find_vmlinux_btf_id(name.c_str(), BPF_TRACE_RAW_TP) > 0;
+}
+
 base::Result<size_t> ring_size_for_preset(unsigned preset) {
     // Falco's buf_size_preset table, 1 MiB doubling up to 512 MiB.
     if (preset < 1 || preset > 10) {
@@ -88,7 +95,28 @@ base::Result<size_t> ring_size_for_preset(unsigned preset) {
 
 base::Result<std::unique_ptr<Probe>> Probe::start(const ProbeOptions& options) {
     std::unique_ptr<Probe> probe(new Probe());
-    KES_TRY(probe->open_and_load(options));
+    probe->choose_hooks(options);
+    auto loaded = probe->open_and_load(options);
+    bool hooks_to_load =
+        std::any_of(probe->hooks_.begin(), probe->hooks_.end(), [](const HookStatus& h) {
+            return h.asked && h.state == HookStatus::State::kOff;
+        });
+    if (!loaded.ok() && hooks_to_load) {
+        // An optional hook this kernel's verifier refuses must not cost the probe: once more
+        // without any hook (the error names the program that failed).
+        std::vector<HookStatus> hooks = probe->hooks_;
+        std::string why = loaded.error().message.substr(0, loaded.error().message.find('\n'));
+        for (HookStatus& h : hooks) {
+            if (h.asked && h.state == HookStatus::State::kOff) {
+                h.state = HookStatus::State::kUnavailable;
+                h.reason = why;
+            }
+        }
+        probe.reset(new Probe());
+        probe->hooks_ = std::move(hooks);
+        loaded = probe->open_and_load(options);
+    }
+    KES_TRY(std::move(loaded));
     KES_TRY(probe->insert_rings());
     KES_TRY(probe->install_exit_programs());
     KES_TRY(probe->fill_interesting(options.events));
@@ -97,6 +125,9 @@ base::Result<std::unique_ptr<Probe>> Probe::start(const ProbeOptions& options) {
 }
 
 Probe::~Probe() {
+    for (bpf_link* link : hook_links_) {
+        bpf_link__destroy(link);
+    }
     // Detach and close the programs and maps first, then the rings (rings_ fds close after).
     kestrel_bpf__destroy(skel_);
 }
@@ -150,6 +181,7 @@ base::Status Probe::open_and_load(const ProbeOptions& options) {
         return bpf_error(ErrorCode::kIo, "setting the ring template of map rings", err);
     }
 
+    KES_TRY(set_hooks_autoload());
     if (int err = kestrel_bpf__load(skel_); err != 0) {
         auto e = bpf_error(ErrorCode::kUnsupported, "loading the probe", err);
         std::string tail = log.tail(4096);
@@ -266,7 +298,71 @@ base::Status Probe::attach() {
         }
         *p.link = link; // the skeleton destroys it
     }
+    attach_hooks();
     return base::Ok{};
+}
+
+void Probe::choose_hooks(const ProbeOptions& options) {
+    hooks_.clear();
+    for (const HookProgram& h : hook_programs()) {
+        HookStatus st{h};
+        st.asked = std::find(options.events.begin(), options.events.end(), h.event_id) !=
+                   options.events.end();
+        bool forced_missing =
+            std::find(options.missing_tracepoints.begin(), options.missing_tracepoints.end(),
+                      h.tracepoint) != options.missing_tracepoints.end();
+        if (st.asked && (forced_missing || !kernel_has_tracepoint(h.tracepoint))) {
+            st.state = HookStatus::State::kUnavailable;
+            st.reason = fmt::format("the kernel has no tracepoint {}", h.tracepoint);
+        }
+        hooks_.push_back(std::move(st));
+    }
+}
+
+base::Status Probe::set_hooks_autoload() {
+    // The sections start with '?' (not loaded by default): only hooks asked for and available
+    // are verified and loaded, so an absent tracepoint never fails the probe's load.
+    for (const HookStatus& h : hooks_) {
+        std::string name(h.hook.program);
+        struct bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, name.c_str());
+        if (prog == nullptr) {
+            return make_error(ErrorCode::kInternal,
+                              fmt::format("the probe object has no program {}", name));
+        }
+        bool load = h.asked && h.state == HookStatus::State::kOff;
+        if (int err = bpf_program__set_autoload(prog, load); err != 0) {
+            return bpf_error(ErrorCode::kIo, fmt::format("setting autoload of {}", name), err);
+        }
+    }
+    return base::Ok{};
+}
+
+void Probe::attach_hooks() {
+    for (HookStatus& h : hooks_) {
+        if (!h.asked || h.state != HookStatus::State::kOff) {
+            continue;
+        }
+        std::string name(h.hook.program);
+        struct bpf_program* prog = bpf_object__find_program_by_name(skel_->obj, name.c_str());
+        struct bpf_link* link = prog != nullptr ? bpf_program__attach(prog) : nullptr;
+        if (link == nullptr) {
+            h.state = HookStatus::State::kUnavailable;
+            h.reason = fmt::format("attaching tp_btf/{} failed: {}", h.hook.tracepoint,
+                                   std::strerror(errno));
+            continue;
+        }
+        hook_links_.push_back(link);
+        h.state = HookStatus::State::kAttached;
+        emits_[h.hook.event_id] = true;
+        enabled_[h.hook.event_id] = true;
+    }
+    for (const HookStatus& h : hooks_) {
+        if (h.state == HookStatus::State::kUnavailable) {
+            // Once per start and hook: the probe carries on without it (Probe::hooks()).
+            KES_LOG_WARN("probe: optional hook {} ({} events) is off: {}", h.hook.program,
+                         event::find_event(h.hook.event_id)->name, h.reason);
+        }
+    }
 }
 
 base::Result<DropCounters> Probe::counters() const {

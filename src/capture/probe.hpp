@@ -14,8 +14,10 @@
 
 #include "base/result.hpp"
 #include "base/unique_fd.hpp"
+#include "capture/hooks.hpp"
 
 struct kestrel_bpf; // the generated skeleton (kestrel.skel.h)
+struct bpf_link;
 
 namespace kestrel::capture {
 
@@ -30,9 +32,13 @@ struct ProbeOptions {
     // A ring wakes the reader once this fraction of it is pending (1/N of the ring size).
     unsigned wakeup_divisor = 4;
     // Event ids to emit (Falco's base_syscalls / the rules' event types, computed by the
-    // caller); empty = every event the probe has a program for. Events without a program are
-    // ignored here: see Probe::emits().
+    // caller); empty = every event the probe has a program for, except the optional hooks
+    // (page_fault, switch, signaldeliver: capture/hooks.hpp), which are on only when listed.
+    // Events without a program are ignored here: see Probe::emits().
     std::vector<uint16_t> events;
+    // Tracepoints to treat as absent from the kernel, whatever its BTF says: the tests force
+    // the hooks' feature probe to fail with it.
+    std::vector<std::string> missing_tracepoints;
     // Count every syscall of the host by number (Probe::syscall_counts()).
     bool count_syscalls = true;
     // Bytes of I/O data kept per sendto/sendmsg/recvfrom/recvmsg (Falco's
@@ -112,6 +118,8 @@ class Probe {
     // probe emits), and whether it was asked to emit it (ProbeOptions::events).
     [[nodiscard]] bool emits(uint16_t event_id) const;
     [[nodiscard]] bool enabled(uint16_t event_id) const;
+    // The optional hooks and what became of each (off, attached, or unavailable and why).
+    [[nodiscard]] std::span<const HookStatus> hooks() const { return hooks_; }
 
     [[nodiscard]] base::Result<DropCounters> counters() const;
     // Every syscall number seen at least once since the probe started (ProbeOptions::
@@ -127,6 +135,9 @@ class Probe {
     base::Status install_exit_programs();
     base::Status fill_interesting(const std::vector<uint16_t>& events);
     base::Status attach();
+    void choose_hooks(const ProbeOptions& options);
+    base::Status set_hooks_autoload();
+    void attach_hooks();
 
     kestrel_bpf* skel_ = nullptr;
     std::vector<base::UniqueFd> rings_;
@@ -135,6 +146,8 @@ class Probe {
     unsigned nrings_ = 0;
     std::vector<bool> emits_;   // by event id: a kes_x_<event> program is installed
     std::vector<bool> enabled_; // by event id: its syscalls are marked interesting
+    std::vector<HookStatus> hooks_;
+    std::vector<bpf_link*> hook_links_; // destroyed before the skeleton
 };
 
 } // namespace kestrel::capture

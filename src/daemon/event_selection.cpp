@@ -39,7 +39,17 @@ constexpr std::string_view kRepairAlways[] = {
     "fchdir",    "chdir",     "chroot", "capset", "setgid",  "setpgid",
     "setresgid", "setresuid", "setsid", "setuid", "procexit"};
 
+// The optional hooks (capture/hooks.hpp) fire on every page fault, context switch or signal of
+// the host. A rule that names them turns them on, as in Falco; a rule that bounds no event type
+// (its set is every event) does not: Falco would attach them all for it, at a cost no such rule
+// means to pay. base_syscalls.custom_set can still name them.
+constexpr std::string_view kHookEvents[] = {"page_fault", "switch", "signaldeliver"};
+
 bool has(std::string_view name) { return event::find_event(name) != nullptr; }
+
+bool is_hook(std::string_view name) {
+    return std::find(std::begin(kHookEvents), std::end(kHookEvents), name) != std::end(kHookEvents);
+}
 
 void add_names(std::set<std::string>& out, std::span<const std::string_view> names) {
     for (std::string_view n : names) {
@@ -90,8 +100,9 @@ std::set<std::string> repaired(std::set<std::string> selected) {
 EventSelection select_events(const BaseSyscalls& base, const rules::EventTypeSet& rules_types) {
     EventSelection result;
     std::set<std::string> rules;
+    bool unbounded = rules::matches_too_many_event_types(rules_types);
     for (const std::string& name : rules_types.names()) {
-        if (has(name)) {
+        if (has(name) && !(unbounded && is_hook(name))) {
             rules.insert(name);
         }
     }

@@ -101,6 +101,31 @@ TEST(EventSelection, RepairWithCustomSetKeepsTheStateItNeeds) {
     EXPECT_TRUE(selects(s, "clone"));
 }
 
+TEST(EventSelection, HooksOnlyWhenNamed) {
+    // Not in the state set: off by default.
+    EventSelection off = select_events(BaseSyscalls{}, types({"openat"}));
+    EXPECT_FALSE(selects(off, "signaldeliver"));
+    EXPECT_FALSE(selects(off, "switch"));
+    EXPECT_FALSE(selects(off, "page_fault"));
+    // A rule on evt.type=signaldeliver turns that hook on, and only that one.
+    EventSelection on = select_events(BaseSyscalls{}, types({"signaldeliver"}));
+    EXPECT_TRUE(selects(on, "signaldeliver"));
+    EXPECT_FALSE(selects(on, "switch"));
+    EXPECT_TRUE(on.rules_excluded.empty());
+    // A rule bounding no event type (every event) turns none on.
+    EventSelection all = select_events(BaseSyscalls{}, rules::EventTypeSet::all());
+    EXPECT_FALSE(selects(all, "signaldeliver"));
+    EXPECT_FALSE(selects(all, "switch"));
+    EXPECT_FALSE(selects(all, "page_fault"));
+    EXPECT_TRUE(selects(all, "openat"));
+    // base_syscalls can name them.
+    BaseSyscalls base;
+    base.custom_set = {"switch", "page_fault"};
+    EventSelection custom = select_events(base, rules::EventTypeSet::all());
+    EXPECT_TRUE(selects(custom, "switch"));
+    EXPECT_TRUE(selects(custom, "page_fault"));
+}
+
 TEST(EventSelection, NamesForLogs) {
     const event::EventInfo* openat = event::find_event("openat");
     const event::EventInfo* clone = event::find_event("clone");

@@ -7,6 +7,7 @@
 
 #include "eval/extract_internal.hpp"
 #include "eval/path.hpp"
+#include "hooks/hook_flags.h" // bpf/: page_fault's PPM error flags
 
 namespace kestrel::eval::detail {
 
@@ -110,6 +111,49 @@ void render_mode(std::string& out, uint64_t mode) {
             out.append(b.name);
             first = false;
         }
+    }
+}
+
+// page_fault's error flags by name, in Falco's table order (pf_flags).
+void render_page_fault_flags(std::string& out, uint64_t flags) {
+    struct Flag {
+        uint32_t bit;
+        std::string_view name;
+    };
+    static constexpr Flag kFlags[] = {
+        {KES_PF_PROTECTION_VIOLATION, "PROTECTION_VIOLATION"},
+        {KES_PF_PAGE_NOT_PRESENT, "PAGE_NOT_PRESENT"},
+        {KES_PF_WRITE_ACCESS, "WRITE_ACCESS"},
+        {KES_PF_READ_ACCESS, "READ_ACCESS"},
+        {KES_PF_USER_FAULT, "USER_FAULT"},
+        {KES_PF_SUPERVISOR_FAULT, "SUPERVISOR_FAULT"},
+        {KES_PF_RESERVED_PAGE, "RESERVED_PAGE"},
+        {KES_PF_INSTRUCTION_FETCH, "INSTRUCTION_FETCH"},
+    };
+    bool first = true;
+    for (const Flag& f : kFlags) {
+        if ((flags & f.bit) != 0) {
+            if (!first) {
+                out.push_back('|');
+            }
+            out.append(f.name);
+            first = false;
+        }
+    }
+}
+
+// A signal by its name, as libsinsp's signal_to_str (SIGKILL, SIGUSR1); others by number.
+void render_signal(std::string& out, uint64_t sig) {
+    static constexpr std::string_view kNames[] = {
+        "",          "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",   "SIGTRAP", "SIGABRT", "SIGBUS",
+        "SIGFPE",    "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",  "SIGPIPE", "SIGALRM", "SIGTERM",
+        "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",  "SIGTTIN", "SIGTTOU", "SIGURG",
+        "SIGXCPU",   "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS",
+    };
+    if (sig != 0 && sig < std::size(kNames)) {
+        out.append(kNames[sig]);
+    } else {
+        append_int(out, static_cast<int64_t>(sig));
     }
 }
 
@@ -299,7 +343,14 @@ bool render_param(const EvalContext& ctx, size_t i, std::string& out, std::strin
             render_open_flags(out, static_cast<uint32_t>(evt.param_uint(i)));
             return true;
         }
+        if (evt.type() == KES_EVT_PAGE_FAULT && prm.name == "error") {
+            render_page_fault_flags(out, evt.param_uint(i));
+            return true;
+        }
         break;
+    case ParamType::kSigtype:
+        render_signal(out, evt.param_uint(i));
+        return true;
     case ParamType::kEnumflags16:
         if (evt.type() == KES_EVT_PTRACE && prm.name == "request") {
             render_ptrace_request(out, evt.param_uint(i));

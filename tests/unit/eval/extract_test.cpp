@@ -1,6 +1,7 @@
 // evt.* and fallback proc.* extraction on synthetic records.
 
 #include "eval_test_util.hpp"
+#include "hooks/hook_flags.h" // bpf/
 #include "state_fixture.hpp"
 
 namespace kestrel::eval {
@@ -79,6 +80,44 @@ TEST(evalExtract, PtraceRequestAndModeNames) {
                      "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID",
                      ch->view));
     EXPECT_FALSE(cond("evt.type = fchmodat and evt.arg.mode contains S_ISGID", ch->view));
+}
+
+// The optional hooks' events (bpf/hooks/): evt.arg renders page_fault's error flags and a
+// signal by name as Falco does; evt.rawarg keeps the numbers.
+TEST(evalExtract, HookEventsArgs) {
+    auto pf = std::make_unique<Event>();
+    event::RecordBuilder b(pf->buf, KES_EVT_PAGE_FAULT);
+    b.ts_ns(1000).tid(100).pid(100).comm("app");
+    b.add_uint64(0x7f0000001000)
+        .add_uint64(0x401000)
+        .add_uint32(KES_PF_PAGE_NOT_PRESENT | KES_PF_WRITE_ACCESS | KES_PF_USER_FAULT);
+    b.finish();
+    pf = finish(std::move(pf));
+    EXPECT_TRUE(cond("evt.type = page_fault and evt.arg.error = "
+                     "PAGE_NOT_PRESENT|WRITE_ACCESS|USER_FAULT",
+                     pf->view));
+    EXPECT_TRUE(cond("evt.type = page_fault and evt.arg.error contains WRITE_ACCESS", pf->view));
+    EXPECT_TRUE(cond("evt.type = page_fault and evt.rawarg.addr = 139637976731648", pf->view));
+    EXPECT_TRUE(cond("evt.type = page_fault and evt.rawarg.ip = 4198400", pf->view));
+
+    auto sig = std::make_unique<Event>();
+    event::RecordBuilder s(sig->buf, KES_EVT_SIGNALDELIVER);
+    s.ts_ns(1000).tid(100).pid(100).comm("app");
+    s.add_int64(200).add_int64(100).add_uint8(9);
+    s.finish();
+    sig = finish(std::move(sig));
+    EXPECT_TRUE(cond("evt.type = signaldeliver and evt.arg.sig = SIGKILL", sig->view));
+    EXPECT_TRUE(cond("evt.type = signaldeliver and evt.rawarg.sig = 9", sig->view));
+    EXPECT_TRUE(cond("evt.type = signaldeliver and evt.arg.spid = 200", sig->view));
+    EXPECT_TRUE(cond("evt.type = signaldeliver and evt.arg.dpid = 100", sig->view));
+
+    auto rt = std::make_unique<Event>();
+    event::RecordBuilder r(rt->buf, KES_EVT_SIGNALDELIVER);
+    r.ts_ns(1000).tid(100).pid(100).comm("app");
+    r.add_int64(0).add_int64(100).add_uint8(34); // SIGRTMIN: no name in libsinsp's table
+    r.finish();
+    rt = finish(std::move(rt));
+    EXPECT_TRUE(cond("evt.type = signaldeliver and evt.arg.sig = 34", rt->view));
 }
 
 TEST(evalExtract, OpenFlags) {

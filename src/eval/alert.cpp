@@ -9,6 +9,7 @@
 #include <ctime>
 #include <map>
 
+#include "base/json_escape.hpp"
 #include "rules/field_registry.hpp"
 #include "rules/items.hpp"
 
@@ -65,12 +66,6 @@ template <typename T> void append_int(std::string& out, T v) {
     out.append(buf, r.ptr);
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-    out.push_back('"');
-    append_json_escaped(out, s);
-    out.push_back('"');
-}
-
 void append_json_value(std::string& out, const Alert& a, const AlertField& f) {
     switch (f.kind) {
     case JsonKind::kNull:
@@ -86,7 +81,7 @@ void append_json_value(std::string& out, const Alert& a, const AlertField& f) {
         out.append(f.b ? "true" : "false");
         break;
     case JsonKind::kString:
-        append_json_string(out, a.str(f));
+        base::append_json_string(out, a.str(f));
         break;
     case JsonKind::kArray:
         break; // elements written by the caller
@@ -315,17 +310,17 @@ void append_alert_text(const Alert& alert, const OutputOptions& options, std::st
     out.append(rules::priority_name(alert.rule != nullptr ? alert.rule->priority
                                                           : rules::Priority::kDebug));
     out.push_back(' ');
-    append_json_escaped(out, alert.message());
+    base::append_json_escaped(out, alert.message());
 }
 
 void append_alert_json(const Alert& alert, const OutputOptions& options, std::string& out) {
     static const AlertRule no_rule;
     const AlertRule& r = alert.rule != nullptr ? *alert.rule : no_rule;
     out.append("{\"hostname\":");
-    append_json_string(out, r.hostname);
+    base::append_json_string(out, r.hostname);
     if (options.json_include_message_property) {
         out.append(",\"message\":");
-        append_json_string(out, alert.message());
+        base::append_json_string(out, alert.message());
     }
     if (options.json_include_output_property) {
         out.append(R"(,"output":")");
@@ -341,7 +336,7 @@ void append_alert_json(const Alert& alert, const OutputOptions& options, std::st
                 out.push_back(',');
             }
             first = false;
-            append_json_string(out, alert.key(fs[i]));
+            base::append_json_string(out, alert.key(fs[i]));
             out.push_back(':');
             if (fs[i].kind != JsonKind::kArray) {
                 append_json_value(out, alert, fs[i]);
@@ -361,18 +356,18 @@ void append_alert_json(const Alert& alert, const OutputOptions& options, std::st
         out.push_back('}');
     }
     out.append(",\"priority\":");
-    append_json_string(out, rules::priority_name(r.priority));
+    base::append_json_string(out, rules::priority_name(r.priority));
     out.append(",\"rule\":");
-    append_json_string(out, r.name);
+    base::append_json_string(out, r.name);
     out.append(",\"source\":");
-    append_json_string(out, r.source);
+    base::append_json_string(out, r.source);
     if (options.json_include_tags_property) {
         out.append(",\"tags\":[");
         for (size_t i = 0; i < r.tags.size(); ++i) {
             if (i != 0) {
                 out.push_back(',');
             }
-            append_json_string(out, r.tags[i]);
+            base::append_json_string(out, r.tags[i]);
         }
         out.push_back(']');
     }

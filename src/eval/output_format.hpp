@@ -145,9 +145,4 @@ class CompiledFormat {
 // as libs' ts_to_string, UTC with "+0000" as ts_to_iso_8601.
 void append_event_time(ContextField kind, uint64_t wall_ns, std::string& out);
 
-// Appends `s` escaped as nlohmann::json::dump(-1, ' ', false, replace) escapes a string, without
-// the quotes: `"` and `\` backslashed, \b \f \n \r \t, other control bytes as \u00xx, valid UTF-8
-// kept, each maximal invalid sequence replaced by U+FFFD.
-void append_json_escaped(std::string& out, std::string_view s);
-
 } // namespace kestrel::eval

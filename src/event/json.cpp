@@ -8,104 +8,20 @@
 
 #include <fmt/format.h>
 
+#include "base/json_escape.hpp"
 #include "base/time.hpp"
 #include "event/gen/events.hpp"
 
 namespace kestrel::event {
 namespace {
 
-// Length of the valid UTF-8 sequence starting at s[0], or 0 if it is not one.
-size_t utf8_sequence(const uint8_t* s, size_t n) {
-    const uint8_t c = s[0];
-    size_t len = 0;
-    uint32_t min = 0;
-    uint32_t cp = 0;
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        min = 0x80;
-        cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        min = 0x800;
-        cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        min = 0x10000;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n) {
-        return 0;
-    }
-    for (size_t i = 1; i < len; ++i) {
-        if ((s[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        return 0;
-    }
-    return len;
-}
-
-// A JSON string: control characters escaped, valid UTF-8 kept, any other byte replaced by
-// U+FFFD so the line stays valid JSON whatever a process put in its argv.
-void append_json_string(std::string& out, const uint8_t* s, size_t n) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out += '"';
-    size_t i = 0;
-    while (i < n) {
-        const uint8_t c = s[i];
-        if (c < 0x80) {
-            switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out += kHex[c >> 4];
-                    out += kHex[c & 0xf];
-                } else {
-                    out += static_cast<char>(c);
-                }
-            }
-            ++i;
-            continue;
-        }
-        if (const size_t len = utf8_sequence(s + i, n - i); len != 0) {
-            out.append(reinterpret_cast<const char*>(s + i), len);
-            i += len;
-        } else {
-            out += "\\ufffd";
-            ++i;
-        }
-    }
-    out += '"';
-}
-
+// A JSON string whatever a process put in its argv: invalid UTF-8 is written `\ufffd`.
 void append_json_string(std::string& out, std::string_view s) {
-    append_json_string(out, reinterpret_cast<const uint8_t*>(s.data()), s.size());
+    base::append_json_string(out, s, base::InvalidUtf8::kEscaped);
+}
+
+void append_json_string(std::string& out, const uint8_t* s, size_t n) {
+    append_json_string(out, std::string_view(reinterpret_cast<const char*>(s), n));
 }
 
 // argv, environ and cgroups: NUL-separated entries (the last one may lack its NUL).

@@ -172,43 +172,6 @@ std::string prometheus_text(const Snapshot& snapshot) {
     return out;
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-    out += '"';
-    for (char c : text) {
-        auto u = static_cast<unsigned char>(c);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        default:
-            if (u < 0x20) {
-                fmt::format_to(std::back_inserter(out), "\\u{:04x}", u);
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
-
 void append_json_value(std::string& out, const Value& value) {
     switch (value.type) {
     case Value::Type::kUint:

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 
+#include "base/json_escape.hpp"
 #include "metrics/model.hpp"
 
 namespace kestrel::metrics {
@@ -27,9 +28,9 @@ std::string output_fields_json(const Snapshot& snapshot, bool include_empty_valu
 
 std::string metrics_file_line(const Snapshot& snapshot, bool include_empty_values, uint64_t sample);
 
-// JSON helpers shared with the drop alert: a string literal with JSON escapes, and a number
-// as nlohmann prints it (doubles keep a ".0": 94.0).
-void append_json_string(std::string& out, std::string_view text);
+// JSON helpers shared with the drop alert: a string literal with JSON escapes (base's, as
+// nlohmann writes it), and a number as nlohmann prints it (doubles keep a ".0": 94.0).
+using base::append_json_string;
 void append_json_value(std::string& out, const Value& value);
 
 } // namespace kestrel::metrics

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "base/json_escape.hpp"
+
 namespace kestrel::rules {
 namespace {
 
@@ -328,84 +330,9 @@ std::string LoadResult::as_json(const std::map<std::string, std::string>& conten
     return os;
 }
 
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is invalid.
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = 0;
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) {
-        return 0;
-    }
-    for (size_t k = 1; k < n; k++) {
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
-            return 0;
-        }
-    }
-    return n;
-}
-
-} // namespace
-
-// Invalid UTF-8 becomes U+FFFD, as Falco's dump(..., error_handler_t::replace) does.
 std::string json_quote(std::string_view s) {
-    std::string out = "\"";
-    for (size_t i = 0; i < s.size();) {
-        const size_t n = utf8_sequence_length(s, i);
-        if (n == 0) {
-            out += "\xEF\xBF\xBD";
-            i++;
-            continue;
-        }
-        if (n > 1) {
-            out.append(s.substr(i, n));
-            i += n;
-            continue;
-        }
-        const auto c = static_cast<unsigned char>(s[i++]);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (c < 0x20) {
-                out += fmt::format("\\u{:04x}", c);
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    out += "\"";
+    std::string out;
+    base::append_json_string(out, s);
     return out;
 }
 

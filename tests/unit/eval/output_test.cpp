@@ -360,22 +360,6 @@ TEST_F(evalOutput, TextLineIsEscapedLikeAJsonString) {
     EXPECT_NE(line.find(R"("fd.name":"/tmp/a\"b\\c\td\u0001)"), std::string::npos) << line;
 }
 
-TEST(evalJsonEscape, NlohmannReplaceSemantics) {
-    auto esc = [](std::string_view s) {
-        std::string out;
-        append_json_escaped(out, s);
-        return out;
-    };
-    EXPECT_EQ(esc("plain/text"), "plain/text");
-    EXPECT_EQ(esc("\b\f\n\r\t\x1f"), "\\b\\f\\n\\r\\t\\u001f");
-    EXPECT_EQ(esc("\xc3\xa9\xf0\x9f\x98\x80"), "\xc3\xa9\xf0\x9f\x98\x80"); // é 😀 kept
-    EXPECT_EQ(esc("\xc0\xaf"), "\xEF\xBF\xBD\xEF\xBF\xBD");                 // overlong
-    EXPECT_EQ(esc("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); // surrogate
-    EXPECT_EQ(esc("\xe2\x82"), "\xEF\xBF\xBD");                             // truncated at end
-    EXPECT_EQ(esc("\xe2\x82x"), "\xEF\xBF\xBDx");                           // broken, x re-read
-    EXPECT_EQ(esc("\xf4\x90\x80\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
-}
-
 TEST(evalOutputFormat, CompileErrorsAndTokens) {
     FieldTable table;
     EXPECT_FALSE(CompiledFormat::compile("a %", table).ok());

@@ -122,6 +122,12 @@ class Tables {
     void clear();
     // Records what a /proc scan skipped (ProcScanStats::vanished) in the counters.
     void count_scan_vanished(uint64_t n) { counters_.n_proc_scan_vanished += n; }
+    // Records where the initial state came from (daemon/initial_state).
+    void count_proc_scan(uint64_t threads, uint64_t fds) {
+        counters_.n_proc_scan_threads += threads;
+        counters_.n_proc_scan_fds += fds;
+    }
+    void count_task_iter_failure() { ++counters_.n_task_iter_failures; }
 
     static constexpr int kMaxAncestry = 64;
     static constexpr int64_t kAtFdcwd = -100;

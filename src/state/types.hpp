@@ -269,6 +269,12 @@ struct Counters {
     uint64_t n_tid_collisions = 0;     // a new thread replaced a stale one with the same tid
     uint64_t n_reparented_threads = 0; // children moved to a reaper at their parent's exit
     uint64_t n_proc_scan_vanished = 0; // /proc entries gone between listing and reading
+    // Initial state: threads and fds loaded from the /proc scan (those from the BPF iterators are
+    // Falco's scap.n_evts_task / n_evts_task_file_*), and iterator runs that failed (the scan
+    // replaced them).
+    uint64_t n_proc_scan_threads = 0;
+    uint64_t n_proc_scan_fds = 0;
+    uint64_t n_task_iter_failures = 0;
 
     // Calls fn(name, value, is_gauge) for each counter, with the names metrics publish (Falco's
     // for the first group: the snapshot prefixes them with "falco.").
@@ -294,6 +300,9 @@ struct Counters {
         fn("n_tid_collisions", n_tid_collisions, false);
         fn("n_reparented_threads", n_reparented_threads, false);
         fn("n_proc_scan_vanished", n_proc_scan_vanished, false);
+        fn("n_proc_scan_threads", n_proc_scan_threads, false);
+        fn("n_proc_scan_fds", n_proc_scan_fds, false);
+        fn("n_task_iter_failures", n_task_iter_failures, false);
     }
 };
 

@@ -18,6 +18,7 @@
 
 #include "base/unique_fd.hpp"
 #include "gen/kestrel_events.h"
+#include "state/internal.hpp"
 #include "state/tables.hpp"
 
 namespace kestrel::state {
@@ -339,29 +340,7 @@ void classify_fd(const std::string& link, const std::string& fd_path, const Sock
         return;
     }
     if (l.starts_with("anon_inode:")) {
-        std::string_view kind = l.substr(11);
-        if (kind.starts_with('[') && kind.ends_with(']')) {
-            kind = kind.substr(1, kind.size() - 2);
-        }
-        if (kind == "eventfd") {
-            f->type = FdType::kEvent;
-        } else if (kind == "signalfd") {
-            f->type = FdType::kSignalfd;
-        } else if (kind == "eventpoll") {
-            f->type = FdType::kEventpoll;
-        } else if (kind == "inotify") {
-            f->type = FdType::kInotify;
-        } else if (kind == "timerfd") {
-            f->type = FdType::kTimerfd;
-        } else if (kind.starts_with("bpf")) {
-            f->type = FdType::kBpf;
-        } else if (kind == "userfaultfd") {
-            f->type = FdType::kUserfaultfd;
-        } else if (kind == "io_uring") {
-            f->type = FdType::kIoUring;
-        } else if (kind == "pidfd") {
-            f->type = FdType::kPidfd;
-        }
+        f->type = anon_inode_fd_type(l.substr(11));
         f->name = link;
         return;
     }
@@ -392,6 +371,12 @@ void read_fds(const std::string& proc_dir, const SocketMap& sockets, ThreadSnaps
     for (int64_t num : list_numeric(fd_dir)) {
         std::string path = fd_dir + "/" + std::to_string(num);
         if (!read_link(path, &link)) {
+            if (errno == EACCES || errno == EPERM) {
+                // A process whose fd table even root may not read (a sandbox's init here):
+                // counted once, not as one vanished entry per fd.
+                ++stats->unreadable;
+                return;
+            }
             ++stats->vanished;
             continue;
         }
@@ -590,6 +575,85 @@ void scan_one(const std::string& root, int64_t pid, const ProcScanOptions& optio
 
 } // namespace
 
+FdType anon_inode_fd_type(std::string_view kind) {
+    if (kind.starts_with('[') && kind.ends_with(']')) {
+        kind = kind.substr(1, kind.size() - 2);
+    }
+    if (kind == "eventfd") {
+        return FdType::kEvent;
+    }
+    if (kind == "signalfd") {
+        return FdType::kSignalfd;
+    }
+    if (kind == "eventpoll") {
+        return FdType::kEventpoll;
+    }
+    if (kind == "inotify") {
+        return FdType::kInotify;
+    }
+    if (kind == "timerfd") {
+        return FdType::kTimerfd;
+    }
+    if (kind.starts_with("bpf")) {
+        return FdType::kBpf;
+    }
+    if (kind == "userfaultfd") {
+        return FdType::kUserfaultfd;
+    }
+    if (kind == "io_uring") {
+        return FdType::kIoUring;
+    }
+    if (kind == "pidfd") {
+        return FdType::kPidfd;
+    }
+    return FdType::kUnknown;
+}
+
+bool socket_fd_from_tuple(std::span<const uint8_t> tuple, bool listening, L4Proto proto,
+                          std::string_view own_path, FdSnapshot* f) {
+    detail::SockTuple t;
+    if (!detail::read_socktuple(tuple, &t)) {
+        return false;
+    }
+    if (t.family == KES_AF_UNIX) {
+        // The live probe's connect/accept naming: peer first, then this socket, then the peer's
+        // path (an unconnected socket: its own).
+        f->type = FdType::kUnixSock;
+        f->unix_src = t.unix_src;
+        f->unix_dst = t.unix_dst;
+        f->name = std::string(t.path.empty() ? own_path : t.path);
+        return true;
+    }
+    if (t.family == KES_AF_INET6) {
+        IpAddr src = t.src;
+        IpAddr dst = t.dst;
+        // Both ends IPv4-mapped (or unset): an IPv4 connection on an IPv6 socket, as libsinsp.
+        bool dst_unset = t.dport == 0 && dst.bytes == IpAddr{}.bytes;
+        if (detail::unmap_ipv4(src) && (dst_unset || detail::unmap_ipv4(dst))) {
+            t.src = src;
+            t.dst = dst_unset ? IpAddr{} : dst;
+            t.dst.family = 4;
+            t.family = KES_AF_INET;
+        }
+    }
+    f->type = t.family == KES_AF_INET ? FdType::kIpv4Sock : FdType::kIpv6Sock;
+    f->l4proto = proto;
+    if (listening) {
+        f->role = SockRole::kServer;
+        f->sip = t.src;
+        f->sport = t.sport;
+        f->cip = IpAddr{};
+        f->cip.family = t.src.family;
+        return true;
+    }
+    f->role = SockRole::kClient;
+    f->cip = t.src;
+    f->cport = t.sport;
+    f->sip = t.dst;
+    f->sport = t.dport;
+    return true;
+}
+
 uint32_t open_flags_to_ppm(uint32_t f) {
     uint32_t out = 0;
     switch (f & 03) {
@@ -666,6 +730,10 @@ base::Result<ProcScanStats> load_proc(Tables& tables, const ProcScanOptions& opt
     tables.load(*threads);
     tables.count_scan_vanished(stats.vanished);
     return stats;
+}
+
+std::vector<int64_t> list_proc_pids(const std::string& proc_root) {
+    return list_numeric(proc_root);
 }
 
 bool proc_alive(int64_t tid, const std::string& proc_root) {

@@ -5,7 +5,9 @@
 // point of the scan: whatever cannot be read is skipped and counted.
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
@@ -28,7 +30,8 @@ struct ProcScanStats {
     uint64_t processes = 0;
     uint64_t threads = 0;
     uint64_t fds = 0;
-    uint64_t vanished = 0; // entries gone (or unreadable) between listing and reading
+    uint64_t vanished = 0;   // entries gone between listing and reading
+    uint64_t unreadable = 0; // fd tables listed but not readable (EACCES), their fds skipped
 };
 
 // Fails only when proc_root itself cannot be listed.
@@ -45,10 +48,26 @@ class Tables;
 // mid-scan in the tables' n_proc_scan_vanished.
 base::Result<ProcScanStats> load_proc(Tables& tables, const ProcScanOptions& options = {});
 
+// The process ids <proc_root> lists (no thread is read).
+std::vector<int64_t> list_proc_pids(const std::string& proc_root = "/proc");
+
 // Whether /proc/<tid> still exists: the liveness check for Tables::purge() in live mode.
 bool proc_alive(int64_t tid, const std::string& proc_root = "/proc");
 
 // Linux open(2) flags (fdinfo "flags:") to PPM open flags (KES_O_*).
 uint32_t open_flags_to_ppm(uint32_t linux_flags);
+
+// The fd type of an anonymous inode from its name, "[eventfd]" or "inotify" (what follows
+// "anon_inode:" in /proc/PID/fd): kUnknown when not one the state models.
+FdType anon_inode_fd_type(std::string_view kind);
+
+// Fills a socket's FdSnapshot from the live probe's socktuple (schema/README.md packing, local
+// side first; AF_UNIX: peer, socket, peer's path), as the BPF task_file iterator reports it. A
+// listening socket becomes a server end; any other IP socket a client (Tables::load() turns the
+// accepted ones, whose local port a loaded socket listens on, into server ends, as for /proc).
+// `own_path` is a unix socket's own bound path, its name when the peer has none. False when the
+// tuple cannot be read.
+bool socket_fd_from_tuple(std::span<const uint8_t> tuple, bool listening, L4Proto proto,
+                          std::string_view own_path, FdSnapshot* f);
 
 } // namespace kestrel::state

@@ -15,6 +15,7 @@
 #include "daemon/engine_metrics.hpp"
 #include "daemon/event_pipeline.hpp"
 #include "daemon/event_selection.hpp"
+#include "daemon/initial_state.hpp"
 #include "daemon/outputs.hpp"
 #include "daemon/rules_engine.hpp"
 #include "daemon/web_endpoints.hpp"
@@ -170,19 +171,14 @@ void warn_unemitted(const capture::Probe& probe, const rules::EventTypeSet& rule
 
 // The processes, threads and fds that exist before the first event, so that rules on an
 // already-running process see its ancestry, program and open files. Started after the probe:
-// what changes during the scan is in the rings and is applied on top.
-void load_initial_state(state::Tables& tables) {
+// what changes while the iterators (or the /proc scan) run is in the rings and is applied on top.
+void load_host_state(state::Tables& tables, const Config& config) {
     if (auto users = tables.users().load_files(); !users.ok()) {
         KES_LOG_WARN("users and groups not loaded: {}", users.error().to_string());
     }
-    auto scanned = state::load_proc(tables);
-    if (!scanned.ok()) {
-        KES_LOG_WARN("initial state from /proc not loaded: {}", scanned.error().to_string());
-        return;
-    }
-    KES_LOG_INFO("initial state from /proc: {} processes, {} threads, {} fds ({} vanished "
-                 "mid-scan)",
-                 scanned->processes, scanned->threads, scanned->fds, scanned->vanished);
+    InitialStateOptions options;
+    options.use_iterators = !config.engine.disable_iterators;
+    load_initial_state(tables, options);
 }
 
 int run_rules(const Config& config, const RunOptions& options, const std::atomic<bool>& stop) {
@@ -210,7 +206,7 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
     }
 
     state::Tables tables(state_config(config));
-    load_initial_state(tables);
+    load_host_state(tables, config);
     auto outputs = start_outputs(config, options, (*engine)->format_options());
     if (!outputs.ok()) {
         KES_LOG_ERROR("{}", outputs.error().to_string());

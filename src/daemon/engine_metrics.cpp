@@ -1,14 +1,10 @@
 #include "daemon/engine_metrics.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-
 #include "base/log.hpp"
 #include "base/time.hpp"
 #include "daemon/web_endpoints.hpp"
 #include "eval/alert.hpp"
+#include "output/outputs.hpp"
 #include "rules/items.hpp"
 
 namespace kestrel::daemon {
@@ -16,56 +12,26 @@ namespace kestrel::daemon {
 InternalOutputs::InternalOutputs(const Config& config) {
     format_.json_output = config.json_output;
     format_.hostname = eval::resolve_hostname();
-    to_stdout_ = config.outputs.stdout_enabled;
-    if (config.outputs.file_enabled && !config.outputs.file_filename.empty()) {
-        // O_APPEND, one write per line: lines stay whole beside the file sink's own writes.
-        file_ = base::UniqueFd(::open(config.outputs.file_filename.c_str(),
-                                      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
-    }
-    rules::Priority min = rules::Priority::kDebug;
-    if (rules::parse_priority(config.priority, &min)) {
-        min_priority_ = static_cast<int>(min);
-    }
 }
-
-namespace {
-
-bool write_line(int fd, const std::string& line) {
-    const char* p = line.data();
-    size_t left = line.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return false;
-        }
-        p += n;
-        left -= static_cast<size_t>(n);
-    }
-    return true;
-}
-
-} // namespace
 
 void InternalOutputs::deliver(metrics::InternalAlert&& alert) {
-    // Falco drops messages less severe than `priority` (the drop alert is Debug).
-    if (alert.priority > min_priority_) {
+    output::Outputs* outputs = outputs_.load(std::memory_order_acquire);
+    if (outputs == nullptr) {
+        dropped_.fetch_add(1, std::memory_order_relaxed);
         return;
     }
+    // Falco's handle_msg: source "internal", no tags; the sinks take the priority (syslog
+    // severity) from the rule. A fresh AlertRule per message: they are rare, off the hot path.
+    auto rule = std::make_shared<eval::AlertRule>();
+    rule->name = alert.rule;
+    rule->source = "internal";
+    rule->priority = static_cast<rules::Priority>(alert.priority);
+    rule->hostname = format_.hostname;
     std::string line = metrics::render_internal_alert(alert, format_);
-    line += '\n';
-    std::lock_guard lock(mutex_);
-    bool ok = true;
-    if (to_stdout_) {
-        ok &= write_line(STDOUT_FILENO, line);
-    }
-    if (file_.get() >= 0) {
-        ok &= write_line(file_.get(), line);
-    }
-    if (ok) {
-        ++delivered_;
+    if (outputs->post_internal(std::move(rule), alert.wall_ns, std::move(line))) {
+        posted_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+        dropped_.fetch_add(1, std::memory_order_relaxed);
     }
 }
 
@@ -94,6 +60,7 @@ void EngineMetrics::stop() {
         metrics_slot().detach(); // waits for a scrape in progress
         service_->stop();
     }
+    internal_.attach(nullptr); // the outputs shut down after this
 }
 
 bool EngineMetrics::act_on_drops(const metrics::DropVerdict& verdict) {

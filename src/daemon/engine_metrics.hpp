@@ -8,19 +8,17 @@
 //   metrics.start();                               // snapshot thread
 //   ... loop: if (!metrics.check_drops(ts)) -> the `exit` drop action: stop, exit code 1
 //
-// Internal messages (the metrics snapshot, the drop alert) are written by InternalOutputs:
-// Falco's rendering (handle_msg), to stdout and file_output when enabled, filtered by the
-// configured minimum priority. (syslog, program and http outputs do not get them yet: the
-// alert queue takes rule matches from the hot path only.)
+// Internal messages (the metrics snapshot, the drop alert) are rendered by InternalOutputs as
+// Falco's handle_msg does and posted to every configured output (Outputs::post_internal), like
+// a rule alert. As in Falco, `priority` does not filter them: it selects the rules that load.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "base/result.hpp"
-#include "base/unique_fd.hpp"
 #include "daemon/config.hpp"
 #include "daemon/metrics_service.hpp"
 #include "eval/ruleset.hpp"
@@ -39,17 +37,19 @@ namespace kestrel::daemon {
 class InternalOutputs {
   public:
     explicit InternalOutputs(const Config& config);
-    // Any thread. One write(2) per line, so lines never interleave with the sinks' own.
+    // Before any deliver(); `outputs` must outlive every deliver() (EngineMetrics::stop()).
+    void attach(output::Outputs* outputs) { outputs_.store(outputs, std::memory_order_release); }
+    // Any thread: renders and queues the message for every output. Without outputs attached
+    // (or with their queue full) it is dropped and counted.
     void deliver(metrics::InternalAlert&& alert);
-    [[nodiscard]] uint64_t delivered() const { return delivered_; }
+    [[nodiscard]] uint64_t posted() const { return posted_.load(std::memory_order_relaxed); }
+    [[nodiscard]] uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
   private:
-    std::mutex mutex_;
     metrics::InternalFormat format_;
-    bool to_stdout_ = true;
-    base::UniqueFd file_; // file_output.filename when file_output is enabled
-    int min_priority_ = metrics::kPriorityDebug;
-    uint64_t delivered_ = 0;
+    std::atomic<output::Outputs*> outputs_{nullptr};
+    std::atomic<uint64_t> posted_{0};
+    std::atomic<uint64_t> dropped_{0};
 };
 
 class EngineMetrics {
@@ -67,9 +67,11 @@ class EngineMetrics {
     // Live: the probe's counters, program statistics and syscall counts, and the drop
     // monitor. `probe` must outlive this object.
     void watch_probe(const capture::Probe& probe);
-    // The alert outputs: queue drops, per-output delivery counters and latency. `outputs`
-    // must outlive this object (or stop() must come first).
-    void watch_outputs(const output::Outputs& outputs);
+    // The alert outputs: where internal messages go (snapshot, drop alert), and for metrics
+    // their queue drops, per-output delivery counters and latency. `outputs` must outlive this
+    // object (or stop() must come first).
+    void watch_outputs(output::Outputs& outputs);
+    [[nodiscard]] const InternalOutputs& internal_outputs() const { return internal_; }
 
     base::Status start();
     void stop();

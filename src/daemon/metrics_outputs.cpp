@@ -1,12 +1,14 @@
-// The alert outputs as a metrics source: Falco's outputs_queue_num_drops, and Kestrel's
-// per-output delivery counters and event-to-delivery latency histograms.
+// The alert outputs: where internal messages go, and as a metrics source Falco's
+// outputs_queue_num_drops and Kestrel's per-output delivery counters and event-to-delivery
+// latency histograms.
 #include "daemon/engine_metrics.hpp"
 #include "output/histogram.hpp"
 #include "output/outputs.hpp"
 
 namespace kestrel::daemon {
 
-void EngineMetrics::watch_outputs(const output::Outputs& outputs) {
+void EngineMetrics::watch_outputs(output::Outputs& outputs) {
+    internal_.attach(&outputs); // the drop alert needs them even without metrics.enabled
     if (!service_) {
         return;
     }

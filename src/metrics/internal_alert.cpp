@@ -79,11 +79,8 @@ std::string render_internal_alert(const InternalAlert& alert, const InternalForm
         first = false;
         out += key;
         out += '=';
-        if (value.type == Value::Type::kString) {
-            out += value.s;
-        } else {
-            append_json_value(out, value);
-        }
+        // Falco prints each value as nlohmann's dump() does: strings quoted and escaped.
+        append_json_value(out, value);
     }
     out += ')';
     return out;

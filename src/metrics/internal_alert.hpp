@@ -6,7 +6,7 @@
 //   JSON  {"hostname":..,"output":"<message>","output_fields":{..},"priority":..,"rule":..,
 //          "source":"internal","time":"<ISO 8601 UTC>"}        (no tags; output = message)
 //   text  <HH:MM:SS.nnnnnnnnn local>: <Priority> <message> (k1=v1 k2=v2 ...)
-//         (strings bare, numbers as JSON prints them, keys sorted)
+//         (each value as JSON prints it, strings quoted: handle_msg's dump(); keys sorted)
 
 #include <cstdint>
 #include <string>

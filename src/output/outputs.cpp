@@ -41,6 +41,47 @@ void Outputs::commit() {
     queue_.commit();
 }
 
+bool Outputs::post_internal(std::shared_ptr<const eval::AlertRule> rule, uint64_t wall_ns,
+                            std::string line) {
+    {
+        std::lock_guard lock(internal_mutex_);
+        if (!internal_closed_ && internal_.size() < kInternalQueueCapacity) {
+            QueuedAlert& item = internal_.emplace_back();
+            item.alert.rule = std::move(rule);
+            item.alert.wall_ns = wall_ns;
+            item.enqueued_ns = base::monotonic_ns();
+            item.prerendered = true;
+            item.line = std::move(line);
+            internal_pending_.store(true, std::memory_order_release);
+            internal_posted_.fetch_add(1, std::memory_order_relaxed);
+        } else {
+            internal_drops_.fetch_add(1, std::memory_order_relaxed);
+            queue_drops_.fetch_add(1, std::memory_order_relaxed);
+            return false;
+        }
+    }
+    queue_.notifier().notify(); // any thread may notify
+    return true;
+}
+
+void Outputs::dispatch_internal(bool last) {
+    if (!last && !internal_pending_.load(std::memory_order_acquire)) {
+        return;
+    }
+    {
+        std::lock_guard lock(internal_mutex_);
+        internal_pending_.store(false, std::memory_order_relaxed);
+        internal_closed_ = internal_closed_ || last;
+        internal_batch_.swap(internal_);
+    }
+    for (const QueuedAlert& item : internal_batch_) {
+        for (SinkWorker* worker : workers_) {
+            worker->offer(item);
+        }
+    }
+    internal_batch_.clear();
+}
+
 void Outputs::dispatch(uint32_t reopen_seen, uint32_t reopen_all_seen) {
     for (;;) {
         const uint32_t epoch = queue_.notifier().epoch();
@@ -55,10 +96,12 @@ void Outputs::dispatch(uint32_t reopen_seen, uint32_t reopen_all_seen) {
                 worker->request_reopen();
             }
         }
+        dispatch_internal(/*last=*/false);
         QueuedAlert* item = queue_.front();
         if (item == nullptr) {
             if (closing_.load(std::memory_order_acquire)) {
                 if (queue_.front() == nullptr) {
+                    dispatch_internal(/*last=*/true);
                     return;
                 }
                 continue;

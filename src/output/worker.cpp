@@ -37,6 +37,8 @@ void SinkWorker::offer(const QueuedAlert& alert) {
     }
     slot->alert = alert.alert; // copy-assignment keeps the slot's capacity
     slot->enqueued_ns = alert.enqueued_ns;
+    slot->prerendered = alert.prerendered;
+    slot->line = alert.line;
     ring_.commit();
 }
 
@@ -68,6 +70,10 @@ bool SinkWorker::join_or_leak() {
 }
 
 void SinkWorker::deliver(QueuedAlert& item) {
+    if (item.prerendered) {
+        sink_->deliver(item.alert, item.line);
+        return;
+    }
     line_.clear();
     if (format_.json_output) {
         eval::append_alert_json(item.alert, format_, line_);

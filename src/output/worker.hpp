@@ -17,10 +17,14 @@
 
 namespace kestrel::output {
 
-// One queue slot: the alert and when the hot path committed it (CLOCK_MONOTONIC ns).
+// One queue slot: the alert and when it was queued (CLOCK_MONOTONIC ns). An internal message
+// (Outputs::post_internal) arrives rendered already: `line` is delivered as is, and it stays
+// out of the latency histograms (they measure event -> alert, and it has no event).
 struct QueuedAlert {
     eval::Alert alert;
     uint64_t enqueued_ns = 0;
+    bool prerendered = false;
+    std::string line; // prerendered only; empty (no allocation) for rule alerts
 };
 
 class SinkWorker {

@@ -40,7 +40,7 @@ TEST(InternalAlertTest, TextListsFieldsAfterTheMessage) {
     // The time is local (Falco's ts_to_string); the rest is fixed.
     ASSERT_GT(line.size(), 20u);
     EXPECT_EQ(line.substr(8, 11), ".308069675:");
-    EXPECT_EQ(line.substr(19), " Informational Falco metrics snapshot (evt.hostname=vm "
+    EXPECT_EQ(line.substr(19), " Informational Falco metrics snapshot (evt.hostname=\"vm\" "
                                "falco.cpu_usage_perc=94.0 scap.n_evts=21)");
 }
 

@@ -2,13 +2,9 @@
 
 #include "state/tables.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <cstdlib>
-
 #include <fmt/format.h>
 
+#include "daemon/config_read.hpp"
 #include "daemon/config_schema.hpp"
 #include "daemon/http_output_config.hpp"
 #include "daemon/output_config.hpp"
@@ -18,115 +14,6 @@ namespace {
 
 using base::ErrorCode;
 using base::make_error;
-
-base::Error bad_value(std::string_view key, std::string_view expected, const YAML::Node& node) {
-    std::string got = node.IsScalar()     ? fmt::format("'{}'", node.Scalar())
-                      : node.IsSequence() ? std::string("a list")
-                      : node.IsMap()      ? std::string("a mapping")
-                                          : std::string("nothing");
-    return make_error(
-        ErrorCode::kInvalidArgument,
-        fmt::format("configuration key '{}': expected {}, got {}", key, expected, got));
-}
-
-// Typed reads of optional keys: absent keys keep the default already in the output.
-class Reader {
-  public:
-    explicit Reader(const ConfigTree& tree) : tree_(tree) {}
-
-    base::Status boolean(std::string_view key, bool* out) const {
-        YAML::Node node = tree_.find(key);
-        if (!node.IsDefined() || node.IsNull()) {
-            return base::Ok{};
-        }
-        bool value = false;
-        if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
-            return bad_value(key, "a boolean (true or false)", node);
-        }
-        *out = value;
-        return base::Ok{};
-    }
-
-    template <typename T>
-    base::Status unsigned_int(std::string_view key, T* out, uint64_t max) const {
-        YAML::Node node = tree_.find(key);
-        if (!node.IsDefined() || node.IsNull()) {
-            return base::Ok{};
-        }
-        if (!node.IsScalar() || node.Scalar().empty() || node.Scalar()[0] == '-') {
-            return bad_value(key, fmt::format("an integer between 0 and {}", max), node);
-        }
-        char* end = nullptr;
-        errno = 0;
-        unsigned long long value = std::strtoull(node.Scalar().c_str(), &end, 0);
-        if (*end != '\0' || errno != 0 || value > max) {
-            return bad_value(key, fmt::format("an integer between 0 and {}", max), node);
-        }
-        *out = static_cast<T>(value);
-        return base::Ok{};
-    }
-
-    base::Status string(std::string_view key, std::string* out) const {
-        YAML::Node node = tree_.find(key);
-        if (!node.IsDefined() || node.IsNull()) {
-            return base::Ok{};
-        }
-        if (!node.IsScalar()) {
-            return bad_value(key, "a string", node);
-        }
-        *out = node.Scalar();
-        return base::Ok{};
-    }
-
-    base::Status one_of(std::string_view key, std::initializer_list<std::string_view> allowed,
-                        std::string* out, bool ignore_case = false) const {
-        std::string value = *out;
-        KES_TRY(string(key, &value));
-        if (ignore_case) {
-            std::transform(value.begin(), value.end(), value.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        }
-        for (std::string_view candidate : allowed) {
-            if (candidate == value) {
-                *out = value;
-                return base::Ok{};
-            }
-        }
-        std::string expected = "one of";
-        for (std::string_view candidate : allowed) {
-            expected += fmt::format(" '{}'", candidate);
-        }
-        return bad_value(key, expected, YAML::Node(value));
-    }
-
-    // A list of strings; a single scalar counts as a one-element list (Falco accepts both).
-    base::Status string_list(std::string_view key, std::vector<std::string>* out) const {
-        YAML::Node node = tree_.find(key);
-        if (!node.IsDefined() || node.IsNull()) {
-            return base::Ok{};
-        }
-        out->clear();
-        if (node.IsScalar()) {
-            out->push_back(node.Scalar());
-            return base::Ok{};
-        }
-        if (!node.IsSequence()) {
-            return bad_value(key, "a list of strings", node);
-        }
-        for (size_t i = 0; i < node.size(); ++i) {
-            if (!node[i].IsScalar()) {
-                return bad_value(fmt::format("{}[{}]", key, i), "a string", node[i]);
-            }
-            out->push_back(node[i].Scalar());
-        }
-        return base::Ok{};
-    }
-
-    [[nodiscard]] const ConfigTree& tree() const { return tree_; }
-
-  private:
-    const ConfigTree& tree_;
-};
 
 void warn_unknown_keys(const YAML::Node& node, const std::string& prefix,
                        std::vector<std::string>* warnings) {
@@ -188,40 +75,39 @@ state::Config state_config(const Config& config) {
 
 base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string>* warnings) {
     Config config;
-    Reader read(tree);
 
     if (tree.find("rules_file").IsDefined() && tree.find("rules_files").IsDefined()) {
         return make_error(ErrorCode::kInvalidArgument,
                           "configuration keys 'rules_file' and 'rules_files' are both set: "
                           "'rules_file' is a deprecated alias, keep only 'rules_files'");
     }
-    KES_TRY(read.string_list("rules_file", &config.rules_files));
-    KES_TRY(read.string_list("rules_files", &config.rules_files));
+    KES_TRY(read_string_list(tree, "rules_file", &config.rules_files));
+    KES_TRY(read_string_list(tree, "rules_files", &config.rules_files));
     KES_TRY(read_rule_selection(tree, &config.rule_selection));
 
     EngineConfig& engine = config.engine;
-    KES_TRY(read.one_of("engine.kind", {"modern_ebpf", "replay", "nodriver", "kmod", "ebpf"},
+    KES_TRY(read_one_of(tree, "engine.kind", {"modern_ebpf", "replay", "nodriver", "kmod", "ebpf"},
                         &engine.kind));
-    KES_TRY(read.unsigned_int("engine.modern_ebpf.cpus_for_each_buffer",
-                              &engine.cpus_for_each_buffer, 4096));
-    KES_TRY(read.unsigned_int("engine.modern_ebpf.buf_size_preset", &engine.buf_size_preset, 10));
+    KES_TRY(read_uint(tree, "engine.modern_ebpf.cpus_for_each_buffer", &engine.cpus_for_each_buffer,
+                      0, 4096));
+    KES_TRY(read_uint(tree, "engine.modern_ebpf.buf_size_preset", &engine.buf_size_preset, 0, 10));
     if (engine.buf_size_preset == 0) {
         return bad_value("engine.modern_ebpf.buf_size_preset", "a preset between 1 and 10",
                          YAML::Node("0"));
     }
-    KES_TRY(read.boolean("engine.modern_ebpf.drop_failed_exit", &engine.drop_failed_exit));
-    KES_TRY(read.boolean("engine.modern_ebpf.disable_iterators", &engine.disable_iterators));
-    KES_TRY(read.string("engine.replay.capture_file", &engine.replay_capture_file));
-    KES_TRY(read.string_list("base_syscalls.custom_set", &config.base_syscalls.custom_set));
-    KES_TRY(read.boolean("base_syscalls.repair", &config.base_syscalls.repair));
-    KES_TRY(read.boolean("base_syscalls.all", &config.base_syscalls.all));
-    KES_TRY(read.unsigned_int("falco_libs.thread_table_size", &config.falco_libs.thread_table_size,
-                              UINT32_MAX));
-    KES_TRY(read.unsigned_int("falco_libs.thread_table_auto_purging_thread_timeout_s",
-                              &config.falco_libs.thread_timeout_s, UINT32_MAX));
+    KES_TRY(read_bool(tree, "engine.modern_ebpf.drop_failed_exit", &engine.drop_failed_exit));
+    KES_TRY(read_bool(tree, "engine.modern_ebpf.disable_iterators", &engine.disable_iterators));
+    KES_TRY(read_string(tree, "engine.replay.capture_file", &engine.replay_capture_file));
+    KES_TRY(read_string_list(tree, "base_syscalls.custom_set", &config.base_syscalls.custom_set));
+    KES_TRY(read_bool(tree, "base_syscalls.repair", &config.base_syscalls.repair));
+    KES_TRY(read_bool(tree, "base_syscalls.all", &config.base_syscalls.all));
+    KES_TRY(read_uint(tree, "falco_libs.thread_table_size", &config.falco_libs.thread_table_size, 0,
+                      UINT32_MAX));
+    KES_TRY(read_uint(tree, "falco_libs.thread_table_auto_purging_thread_timeout_s",
+                      &config.falco_libs.thread_timeout_s, 0, UINT32_MAX));
     // Falco's code default is 0, meaning libs' own 80 bytes.
     uint64_t snaplen = config.falco_libs.snaplen;
-    KES_TRY(read.unsigned_int("falco_libs.snaplen", &snaplen, UINT32_MAX));
+    KES_TRY(read_uint(tree, "falco_libs.snaplen", &snaplen, 0, UINT32_MAX));
     config.falco_libs.snaplen = snaplen == 0 ? 80 : static_cast<uint32_t>(snaplen);
     if (engine.kind == "replay" && engine.replay_capture_file.empty()) {
         return make_error(ErrorCode::kInvalidArgument,
@@ -229,30 +115,31 @@ base::Result<Config> read_config(const ConfigTree& tree, std::vector<std::string
                           "engine.kind is 'replay'");
     }
 
-    KES_TRY(read.one_of(
-        "log_level",
+    KES_TRY(read_one_of(
+        tree, "log_level",
         {"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"},
         &config.log_level));
-    KES_TRY(read.boolean("log_stderr", &config.log_stderr));
-    KES_TRY(read.boolean("log_syslog", &config.log_syslog));
+    KES_TRY(read_bool(tree, "log_stderr", &config.log_stderr));
+    KES_TRY(read_bool(tree, "log_syslog", &config.log_syslog));
 
     // Falco compares priority names without regard to case (`-o priority=WARNING` works).
-    KES_TRY(read.one_of("priority",
+    KES_TRY(read_one_of(tree, "priority",
                         {"emergency", "alert", "critical", "error", "warning", "notice",
                          "informational", "info", "debug"},
                         &config.priority, /*ignore_case=*/true));
-    KES_TRY(read.one_of("rule_matching", {"first", "all"}, &config.rule_matching));
-    KES_TRY(read.boolean("json_output", &config.json_output));
-    KES_TRY(read.boolean("json_include_output_property", &config.json_include_output_property));
-    KES_TRY(read.boolean("json_include_message_property", &config.json_include_message_property));
-    KES_TRY(read.boolean("json_include_output_fields_property",
-                         &config.json_include_output_fields_property));
-    KES_TRY(read.boolean("json_include_tags_property", &config.json_include_tags_property));
-    KES_TRY(read.boolean("time_format_iso_8601", &config.time_format_iso_8601));
-    KES_TRY(read.boolean("buffered_outputs", &config.buffered_outputs));
+    KES_TRY(read_one_of(tree, "rule_matching", {"first", "all"}, &config.rule_matching));
+    KES_TRY(read_bool(tree, "json_output", &config.json_output));
+    KES_TRY(read_bool(tree, "json_include_output_property", &config.json_include_output_property));
     KES_TRY(
-        read.unsigned_int("outputs_queue.capacity", &config.outputs_queue_capacity, UINT64_MAX));
-    KES_TRY(read.boolean("stdout_output.enabled", &config.stdout_output_enabled));
+        read_bool(tree, "json_include_message_property", &config.json_include_message_property));
+    KES_TRY(read_bool(tree, "json_include_output_fields_property",
+                      &config.json_include_output_fields_property));
+    KES_TRY(read_bool(tree, "json_include_tags_property", &config.json_include_tags_property));
+    KES_TRY(read_bool(tree, "time_format_iso_8601", &config.time_format_iso_8601));
+    KES_TRY(read_bool(tree, "buffered_outputs", &config.buffered_outputs));
+    KES_TRY(
+        read_uint(tree, "outputs_queue.capacity", &config.outputs_queue_capacity, 0, UINT64_MAX));
+    KES_TRY(read_bool(tree, "stdout_output.enabled", &config.stdout_output_enabled));
     KES_TRY(read_webserver_config(tree, &config.webserver));
 
     KES_TRY(read_metrics_config(tree, &config.metrics, warnings));

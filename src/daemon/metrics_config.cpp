@@ -1,10 +1,8 @@
 #include "daemon/metrics_config.hpp"
 
-#include <cerrno>
-#include <cstdlib>
-
 #include <fmt/format.h>
 
+#include "daemon/config_read.hpp"
 #include "metrics/duration.hpp"
 
 namespace kestrel::daemon {
@@ -12,62 +10,6 @@ namespace {
 
 using base::ErrorCode;
 using base::make_error;
-
-// Same wording as config.cpp's errors, so every bad key reads alike.
-base::Error bad_value(std::string_view key, std::string_view expected, const YAML::Node& node) {
-    std::string got = node.IsScalar()     ? fmt::format("'{}'", node.Scalar())
-                      : node.IsSequence() ? std::string("a list")
-                      : node.IsMap()      ? std::string("a mapping")
-                                          : std::string("nothing");
-    return make_error(
-        ErrorCode::kInvalidArgument,
-        fmt::format("configuration key '{}': expected {}, got {}", key, expected, got));
-}
-
-bool present(const YAML::Node& node) { return node.IsDefined() && !node.IsNull(); }
-
-base::Status read_bool(const ConfigTree& tree, std::string_view key, bool* out) {
-    YAML::Node node = tree.find(key);
-    if (!present(node)) {
-        return base::Ok{};
-    }
-    bool value = false;
-    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
-        return bad_value(key, "a boolean (true or false)", node);
-    }
-    *out = value;
-    return base::Ok{};
-}
-
-base::Status read_string(const ConfigTree& tree, std::string_view key, std::string* out) {
-    YAML::Node node = tree.find(key);
-    if (!present(node)) {
-        return base::Ok{};
-    }
-    if (!node.IsScalar()) {
-        return bad_value(key, "a string", node);
-    }
-    *out = node.Scalar();
-    return base::Ok{};
-}
-
-base::Status read_double(const ConfigTree& tree, std::string_view key, double* out) {
-    YAML::Node node = tree.find(key);
-    if (!present(node)) {
-        return base::Ok{};
-    }
-    if (!node.IsScalar() || node.Scalar().empty()) {
-        return bad_value(key, "a number", node);
-    }
-    char* end = nullptr;
-    errno = 0;
-    double value = std::strtod(node.Scalar().c_str(), &end);
-    if (*end != '\0' || errno != 0) {
-        return bad_value(key, "a number", node);
-    }
-    *out = value;
-    return base::Ok{};
-}
 
 constexpr std::string_view kMetricsKeys[] = {
     "enabled",
@@ -92,11 +34,12 @@ constexpr std::string_view kMetricsKeys[] = {
 
 base::Status read_metrics_config(const ConfigTree& tree, MetricsConfig* out,
                                  std::vector<std::string>* warnings) {
-    YAML::Node block = tree.find("metrics");
-    if (present(block) && !block.IsMap()) {
+    YAML::Node block;
+    const bool has_block = lookup(tree, "metrics", &block);
+    if (has_block && !block.IsMap()) {
         return bad_value("metrics", "a mapping", block);
     }
-    if (present(block)) {
+    if (has_block) {
         for (auto it = block.begin(); it != block.end(); ++it) {
             std::string name = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
             bool known = false;
@@ -144,8 +87,8 @@ base::Status read_metrics_config(const ConfigTree& tree, MetricsConfig* out,
 }
 
 base::Status read_drops_config(const ConfigTree& tree, metrics::DropConfig* out) {
-    YAML::Node actions = tree.find("syscall_event_drops.actions");
-    if (present(actions)) {
+    YAML::Node actions;
+    if (lookup(tree, "syscall_event_drops.actions", &actions)) {
         std::vector<std::string> names;
         if (actions.IsScalar()) {
             names.push_back(actions.Scalar());

@@ -1,72 +1,8 @@
 #include "daemon/http_output_config.hpp"
 
-#include <cerrno>
-#include <cstdlib>
-#include <limits>
-
-#include <fmt/format.h>
+#include "daemon/config_read.hpp"
 
 namespace kestrel::daemon {
-namespace {
-
-base::Error bad_value(std::string_view key, std::string_view expected, const YAML::Node& node) {
-    const std::string got = node.IsScalar() ? fmt::format("'{}'", node.Scalar())
-                            : node.IsMap()  ? std::string("a mapping")
-                                            : std::string("a list");
-    return base::make_error(
-        base::ErrorCode::kInvalidArgument,
-        fmt::format("configuration key '{}': expected {}, got {}", key, expected, got));
-}
-
-// The node at `key` when it holds a value (absent and `key:` with nothing both mean "default").
-bool lookup(const ConfigTree& tree, std::string_view key, YAML::Node* node) {
-    *node = tree.find(key);
-    return node->IsDefined() && !node->IsNull();
-}
-
-base::Status read_bool(const ConfigTree& tree, std::string_view key, bool* out) {
-    YAML::Node node;
-    if (lookup(tree, key, &node) &&
-        (!node.IsScalar() || !YAML::convert<bool>::decode(node, *out))) {
-        return bad_value(key, "a boolean (true or false)", node);
-    }
-    return base::Ok{};
-}
-
-base::Status read_string(const ConfigTree& tree, std::string_view key, std::string* out) {
-    YAML::Node node;
-    if (!lookup(tree, key, &node)) {
-        return base::Ok{};
-    }
-    if (!node.IsScalar()) {
-        return bad_value(key, "a string", node);
-    }
-    *out = node.Scalar();
-    return base::Ok{};
-}
-
-template <typename T>
-base::Status read_uint(const ConfigTree& tree, std::string_view key, T* out, uint64_t min = 0) {
-    YAML::Node node;
-    if (!lookup(tree, key, &node)) {
-        return base::Ok{};
-    }
-    const std::string expected =
-        fmt::format("an integer from {} to {}", min, std::numeric_limits<T>::max());
-    if (!node.IsScalar() || node.Scalar().empty() || node.Scalar()[0] == '-') {
-        return bad_value(key, expected, node);
-    }
-    char* end = nullptr;
-    errno = 0;
-    const unsigned long long value = std::strtoull(node.Scalar().c_str(), &end, 10);
-    if (*end != '\0' || errno != 0 || value < min || value > std::numeric_limits<T>::max()) {
-        return bad_value(key, expected, node);
-    }
-    *out = static_cast<T>(value);
-    return base::Ok{};
-}
-
-} // namespace
 
 base::Status read_http_output_config(const ConfigTree& tree, output::OutputsConfig* out) {
     output::HttpOptions& h = out->http;

@@ -1,5 +1,6 @@
 #include "daemon/metrics_probe.hpp"
 
+#include "capture/task_iter.hpp"
 #include "daemon/engine_metrics.hpp"
 
 namespace kestrel::daemon {
@@ -24,6 +25,19 @@ metrics::KernelCounters kernel_counters(const capture::DropCounters& c) {
         k.n_evts_cpu[i] += k.n_drops_cpu[i];
     }
     return k;
+}
+
+// Falco's kernel_iter_event_counters: what the start-up iterators read (zero when the initial
+// state came from /proc). Kestrel's tenth kind ("other") has no Falco counter.
+void add_iter_counters(const capture::IterCounters& c, metrics::KernelCounters* k) {
+    k->n_evts_task = c.n_evts_task;
+    k->n_drops_max_event_size = c.n_drops_max_event_size;
+    k->n_drops_task = c.n_drops_task;
+    for (size_t i = 0; i < metrics::kTaskFileKinds.size() && i < capture::kIterFalcoFileKinds;
+         ++i) {
+        k->n_evts_task_file[i] = c.n_evts_task_file[i];
+        k->n_drops_task_file[i] = c.n_drops_task_file[i];
+    }
 }
 
 metrics::DropCounts drop_counts(const capture::DropCounters& c) {
@@ -66,7 +80,9 @@ void attach_probe(MetricsSources& sources, const capture::Probe& probe) {
         if (!c.ok()) {
             return std::nullopt;
         }
-        return kernel_counters(*c);
+        metrics::KernelCounters k = kernel_counters(*c);
+        add_iter_counters(capture::last_iter_counters(), &k);
+        return k;
     };
     sources.programs = [&probe]() -> std::vector<metrics::ProgramRun> {
         auto stats = probe.program_stats();

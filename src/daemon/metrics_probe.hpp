@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "capture/probe.hpp"
+#include "capture/task_iter.hpp"
 #include "daemon/metrics_service.hpp"
 #include "metrics/drops.hpp"
 
@@ -15,6 +16,8 @@ namespace kestrel::daemon {
 
 metrics::KernelCounters kernel_counters(const capture::DropCounters& c);
 metrics::DropCounts drop_counts(const capture::DropCounters& c);
+// The start-up iterators' counters into Falco's kernel_iter_event_counters fields.
+void add_iter_counters(const capture::IterCounters& c, metrics::KernelCounters* k);
 
 // Kestrel's program names in Falco's style: "kes_sys_exit" -> "sys_exit", the per-event
 // tail-called "kes_x_openat" -> "openat_x" (Falco's "openat_x").

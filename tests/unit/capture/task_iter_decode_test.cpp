@@ -9,6 +9,7 @@
 
 #include "capture/task_iter.hpp"
 #include "daemon/initial_state.hpp"
+#include "daemon/metrics_probe.hpp"
 #include "gen/kestrel_events.h"
 #include "iter/kestrel_iter.h"
 #include "state/tables.hpp"
@@ -322,6 +323,25 @@ TEST(TaskIterToState, Ipv4MappedSocketsBecomeIpv4) {
     EXPECT_EQ(f.cip.family, 4);
     EXPECT_EQ(f.cip.bytes[0], 127);
     EXPECT_FALSE(state::socket_fd_from_tuple({}, false, state::L4Proto::kTcp, "", &f));
+}
+
+TEST(TaskIterMetrics, FalcoKernelIterCounters) {
+    capture::IterCounters c;
+    c.n_evts_task = 17;
+    c.n_evts_task_file[KES_IFK_PIPE] = 24;
+    c.n_evts_task_file[KES_IFK_ANON_INODE] = 217;
+    c.n_evts_task_file[KES_IFK_OTHER] = 5; // no Falco counter
+    c.n_drops_task_file[KES_IFK_REGULAR] = 2;
+    c.n_drops_max_event_size = 1;
+    metrics::KernelCounters k;
+    daemon::add_iter_counters(c, &k);
+    EXPECT_EQ(k.n_evts_task, 17u);
+    EXPECT_EQ(k.n_evts_task_file[0], 24u); // metrics::kTaskFileKinds: "pipe" first
+    EXPECT_EQ(metrics::kTaskFileKinds[KES_IFK_ANON_INODE], "anon_inode");
+    EXPECT_EQ(k.n_evts_task_file[KES_IFK_ANON_INODE], 217u);
+    EXPECT_EQ(metrics::kTaskFileKinds[KES_IFK_REGULAR], "regular");
+    EXPECT_EQ(k.n_drops_task_file[KES_IFK_REGULAR], 2u);
+    EXPECT_EQ(k.n_drops_max_event_size, 1u);
 }
 
 } // namespace

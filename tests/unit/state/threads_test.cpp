@@ -590,7 +590,7 @@ TEST(state_threads, CountersVisitAndFdByPid) {
         }
     });
     EXPECT_EQ(threads, 3u);
-    EXPECT_EQ(names.size(), 21u);
+    EXPECT_EQ(names.size(), 24u); // + the initial-state source counters
     EXPECT_EQ(names[12], "n_drops_full_threadtable");
 }
 

@@ -1,6 +1,7 @@
 // evt.* fields: the record's header and parameters, rendered as Falco renders them (errno and
 // open flag names, fds and ids resolved through the state tables when known).
 
+#include <algorithm>
 #include <charconv>
 #include <cstring> // strerrorname_np (a GNU extension of string.h)
 #include <iterator>
@@ -377,7 +378,12 @@ bool render_param(const EvalContext& ctx, size_t i, std::string& out, std::strin
     }
     uint64_t v = evt.param_uint(i);
     char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof(buf), v);
+    // page_fault's addresses are PF_HEX in Falco's event table: upper-case hex, no prefix.
+    bool hex = evt.type() == KES_EVT_PAGE_FAULT && prm.type == ParamType::kUint64;
+    auto r = std::to_chars(buf, buf + sizeof(buf), v, hex ? 16 : 10);
+    if (hex) {
+        std::transform(buf, r.ptr, buf, [](char c) { return c >= 'a' ? c - 'a' + 'A' : c; });
+    }
     out.append(buf, r.ptr);
     return true;
 }

@@ -99,6 +99,9 @@ TEST(evalExtract, HookEventsArgs) {
     EXPECT_TRUE(cond("evt.type = page_fault and evt.arg.error contains WRITE_ACCESS", pf->view));
     EXPECT_TRUE(cond("evt.type = page_fault and evt.rawarg.addr = 139637976731648", pf->view));
     EXPECT_TRUE(cond("evt.type = page_fault and evt.rawarg.ip = 4198400", pf->view));
+    // Falco prints page_fault's addresses as PF_HEX: upper-case, no prefix.
+    EXPECT_TRUE(cond("evt.type = page_fault and evt.arg.addr = 7F0000001000", pf->view));
+    EXPECT_TRUE(cond("evt.type = page_fault and evt.arg.ip = 401000", pf->view));
 
     auto sig = std::make_unique<Event>();
     event::RecordBuilder s(sig->buf, KES_EVT_SIGNALDELIVER);

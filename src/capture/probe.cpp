@@ -357,7 +357,10 @@ void Probe::attach_hooks() {
         enabled_[h.hook.event_id] = true;
     }
     for (const HookStatus& h : hooks_) {
-        if (h.state == HookStatus::State::kUnavailable) {
+        if (h.state == HookStatus::State::kAttached) {
+            KES_LOG_INFO("probe: optional hook {} attached (tp_btf/{})", h.hook.program,
+                         h.hook.tracepoint);
+        } else if (h.state == HookStatus::State::kUnavailable) {
             // Once per start and hook: the probe carries on without it (Probe::hooks()).
             KES_LOG_WARN("probe: optional hook {} ({} events) is off: {}", h.hook.program,
                          event::find_event(h.hook.event_id)->name, h.reason);

@@ -105,11 +105,12 @@ void report(const char* label, int runs) {
                 median(proc.total), median(proc.walk), median(proc.to_state),
                 (unsigned long)proc.threads, (unsigned long)proc.fds,
                 proc.snapshot_bytes / 1048576.0, proc.tables_bytes / 1048576.0);
-    std::printf("  iterators  : %6.1f ms total (object load+verify %6.1f, walks %5.1f, "
-                "to state %5.1f) | %5lu threads %6lu fds | records+snapshots %6.1f MiB, tables %5.1f MiB\n",
-                median(it.total), median(it.load), median(it.walk), median(it.to_state),
-                (unsigned long)it.threads, (unsigned long)it.fds, it.snapshot_bytes / 1048576.0,
-                it.tables_bytes / 1048576.0);
+    std::printf(
+        "  iterators  : %6.1f ms total (object load+verify %6.1f, walks %5.1f, "
+        "to state %5.1f) | %5lu threads %6lu fds | records+snapshots %6.1f MiB, tables %5.1f MiB\n",
+        median(it.total), median(it.load), median(it.walk), median(it.to_state),
+        (unsigned long)it.threads, (unsigned long)it.fds, it.snapshot_bytes / 1048576.0,
+        it.tables_bytes / 1048576.0);
 }
 
 } // namespace

@@ -263,5 +263,41 @@ TEST(HookFallback, MissingTracepointLeavesOnlyThatHookOff) {
     EXPECT_TRUE((*probe)->enabled(KES_EVT_PROCEXIT));
 }
 
+// A full ring drops hook records like any other, counted in n_drops_buffer_total only: Falco's
+// drivers give these events no drop category. Nothing drains the 1 MiB rings here, and one page
+// faulted in 40000 times overflows them.
+TEST(HookDrops, CountedInTheTotalOnly) {
+    ProbeOptions opts;
+    opts.buf_size_preset = 1;
+    opts.cpus_for_each_buffer = 0; // one ring
+    opts.events = {KES_EVT_PAGE_FAULT};
+    auto probe = Probe::start(opts);
+    ASSERT_TRUE(probe.ok()) << probe.error().to_string();
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        long page = ::sysconf(_SC_PAGESIZE);
+        auto* p = static_cast<volatile char*>(
+            ::mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+        for (int i = 0; i < 40000; ++i) {
+            p[0] = 1;
+            ::madvise(const_cast<char*>(p), page, MADV_DONTNEED);
+        }
+        ::_exit(0);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_EQ(status, 0);
+    auto c = (*probe)->counters();
+    ASSERT_TRUE(c.ok());
+    // procexit is always emitted (its drops are the only categorized ones possible here).
+    EXPECT_GT(c->n_drops_buffer_total, c->n_drops_buffer_proc_exit);
+    EXPECT_EQ(c->n_drops_buffer_clone_fork_exit + c->n_drops_buffer_execve_exit +
+                  c->n_drops_buffer_connect_exit + c->n_drops_buffer_open_exit +
+                  c->n_drops_buffer_dir_file_exit + c->n_drops_buffer_other_interest_exit +
+                  c->n_drops_buffer_close_exit,
+              0u);
+    EXPECT_EQ(c->n_drops(), c->n_drops_buffer_total);
+}
+
 } // namespace
 } // namespace kestrel::capture

@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -38,8 +39,16 @@ IterCounters g_last;
 // libbpf's messages (the verifier's among them) while the iterators load: kept for the error.
 thread_local std::string* g_log = nullptr;
 
+// The callback installed before ours: messages of other threads (the probe may load at the
+// same time) go on to it.
+std::atomic<libbpf_print_fn_t> g_previous{nullptr};
+
 int collect_print(enum libbpf_print_level level, const char* format, va_list args) {
-    if (g_log == nullptr || level == LIBBPF_DEBUG) {
+    if (g_log == nullptr) {
+        libbpf_print_fn_t previous = g_previous.load();
+        return previous != nullptr ? previous(level, format, args) : 0;
+    }
+    if (level == LIBBPF_DEBUG) {
         return 0;
     }
     char line[1024];
@@ -54,59 +63,46 @@ int collect_print(enum libbpf_print_level level, const char* format, va_list arg
     return 0;
 }
 
-class Skeleton {
-  public:
-    Skeleton() = default;
-    ~Skeleton() {
-        if (skel_ != nullptr) {
-            kestrel_iter_bpf__destroy(skel_);
-        }
+// Opens and loads the object into *skel (destroyed by the caller either way), with libbpf's
+// messages kept for the error.
+base::Status open_and_load(kestrel_iter_bpf** skel) {
+    std::string log;
+    g_log = &log;
+    libbpf_print_fn_t previous = libbpf_set_print(collect_print);
+    if (previous != collect_print) {
+        g_previous = previous;
     }
-    Skeleton(const Skeleton&) = delete;
-    Skeleton& operator=(const Skeleton&) = delete;
-
-    base::Status load() {
-        std::string log;
-        g_log = &log;
-        libbpf_print_fn_t previous = libbpf_set_print(collect_print);
-        base::Status st = open_and_load();
-        libbpf_set_print(previous);
-        g_log = nullptr;
-        if (!st.ok()) {
-            base::Error e = st.error();
-            if (!log.empty()) {
-                e.message += "\n--- libbpf/verifier log (tail) ---\n" +
-                             (log.size() > 4096 ? log.substr(log.size() - 4096) : log);
-            }
-            return e;
-        }
-        return base::Ok{};
-    }
-
-    kestrel_iter_bpf* get() { return skel_; }
-
-  private:
-    base::Status open_and_load() {
-        skel_ = kestrel_iter_bpf__open();
-        if (skel_ == nullptr) {
-            return make_error(ErrorCode::kUnsupported,
-                              fmt::format("opening the iterators' object: {}", strerror(errno)));
-        }
+    base::Status st = base::Ok{};
+    *skel = kestrel_iter_bpf__open();
+    if (*skel == nullptr) {
+        st = make_error(ErrorCode::kUnsupported,
+                        fmt::format("opening the iterators' object: {}", strerror(errno)));
+    } else {
         // The probe's maps that come with its headers but that no iterator uses.
-        for (bpf_map* m : {skel_->maps.interesting, skel_->maps.exit_progs,
-                           skel_->maps.syscall_counts, skel_->maps.rings}) {
+        for (bpf_map* m : {(*skel)->maps.interesting, (*skel)->maps.exit_progs,
+                           (*skel)->maps.syscall_counts, (*skel)->maps.rings}) {
             bpf_map__set_autocreate(m, false);
         }
-        if (int err = kestrel_iter_bpf__load(skel_); err != 0) {
-            return make_error(err == -EPERM || err == -EACCES ? ErrorCode::kPermission
-                                                              : ErrorCode::kUnsupported,
-                              fmt::format("loading the iterators: {}", strerror(-err)));
+        if (int err = kestrel_iter_bpf__load(*skel); err != 0) {
+            st = make_error(err == -EPERM || err == -EACCES ? ErrorCode::kPermission
+                                                            : ErrorCode::kUnsupported,
+                            fmt::format("loading the iterators: {}", strerror(-err)));
         }
-        return base::Ok{};
     }
-
-    kestrel_iter_bpf* skel_ = nullptr;
-};
+    // Put the previous callback back, unless another thread installed its own meanwhile.
+    if (libbpf_print_fn_t current = libbpf_set_print(g_previous.load());
+        current != collect_print) {
+        libbpf_set_print(current);
+    }
+    g_log = nullptr;
+    if (!st.ok() && !log.empty()) {
+        base::Error e = st.error();
+        e.message += "\n--- libbpf/verifier log (tail) ---\n" +
+                     (log.size() > 4096 ? log.substr(log.size() - 4096) : log);
+        return e;
+    }
+    return st;
+}
 
 // Runs one iterator program to the end, decoding as it reads.
 base::Status run_one(bpf_program* prog, const char* what, IterSnapshot* out) {
@@ -289,29 +285,50 @@ size_t decode_iter_records(std::span<const uint8_t> data, IterSnapshot* out) {
     return pos;
 }
 
-base::Result<IterSnapshot> run_task_iterators(const TaskIterOptions& options) {
+base::Result<std::unique_ptr<TaskIterators>> TaskIterators::load() {
     uint64_t t0 = base::monotonic_ns();
-    Skeleton skel;
-    KES_TRY(skel.load());
+    std::unique_ptr<TaskIterators> it(new TaskIterators());
+    KES_TRY(open_and_load(&it->skel_));
+    it->load_ns_ = base::monotonic_ns() - t0;
+    return it;
+}
+
+TaskIterators::~TaskIterators() {
+    if (skel_ != nullptr) {
+        kestrel_iter_bpf__destroy(skel_);
+    }
+}
+
+base::Result<IterSnapshot> TaskIterators::run(const TaskIterOptions& options) {
+    // The drop counters live in the object: this run's are the difference.
+    const kes_iter_counters& k = skel_->bss->iter_counters;
+    kes_iter_counters before = k;
     IterSnapshot out;
     uint64_t t1 = base::monotonic_ns();
-    KES_TRY(run_one(skel.get()->progs.kes_iter_task, "task", &out));
+    KES_TRY(run_one(skel_->progs.kes_iter_task, "task", &out));
     uint64_t t2 = base::monotonic_ns();
     if (options.read_files) {
-        KES_TRY(run_one(skel.get()->progs.kes_iter_file, "task_file", &out));
+        KES_TRY(run_one(skel_->progs.kes_iter_file, "task_file", &out));
     }
-    out.load_ns = t1 - t0;
+    out.load_ns = load_ns_;
     out.task_ns = t2 - t1;
     out.file_ns = base::monotonic_ns() - t2;
-    const kes_iter_counters& k = skel.get()->bss->iter_counters;
-    out.counters.n_drops_max_event_size = k.n_drops_max_event_size;
-    out.counters.n_drops_task = k.n_drops_task;
+    out.counters.n_drops_max_event_size = k.n_drops_max_event_size - before.n_drops_max_event_size;
+    out.counters.n_drops_task = k.n_drops_task - before.n_drops_task;
     for (size_t i = 0; i < kIterFileKinds; ++i) {
-        out.counters.n_drops_task_file[i] = k.n_drops_task_file[i];
+        out.counters.n_drops_task_file[i] = k.n_drops_task_file[i] - before.n_drops_task_file[i];
     }
     std::lock_guard lock(g_last_mutex);
     g_last = out.counters;
     return out;
+}
+
+base::Result<IterSnapshot> run_task_iterators(const TaskIterOptions& options) {
+    auto it = TaskIterators::load();
+    if (!it.ok()) {
+        return it.error();
+    }
+    return (*it)->run(options);
 }
 
 IterCounters last_iter_counters() {

@@ -10,11 +10,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "base/result.hpp"
+
+struct kestrel_iter_bpf; // the generated skeleton (kestrel_iter.skel.h)
 
 namespace kestrel::capture {
 
@@ -113,7 +116,26 @@ struct TaskIterOptions {
     bool read_files = true;
 };
 
-// Loads the iterators, reads every thread and then every fd of the host, unloads.
+// The loaded iterator programs. Loading (BTF relocations, the verifier) is the slow part, a few
+// hundred ms on a busy 2-CPU VM while the walks take a few ms: load() can run on another thread
+// while the caller does something else (the daemon: loading rules), run() later.
+class TaskIterators {
+  public:
+    static base::Result<std::unique_ptr<TaskIterators>> load();
+    ~TaskIterators();
+    TaskIterators(const TaskIterators&) = delete;
+    TaskIterators& operator=(const TaskIterators&) = delete;
+
+    // Reads every thread, then every fd of the host (a fresh walk at each call).
+    base::Result<IterSnapshot> run(const TaskIterOptions& options = {});
+
+  private:
+    TaskIterators() = default;
+    kestrel_iter_bpf* skel_ = nullptr;
+    uint64_t load_ns_ = 0;
+};
+
+// load() then run(); everything is freed on return.
 base::Result<IterSnapshot> run_task_iterators(const TaskIterOptions& options = {});
 
 // Decodes consecutive iterator records from `data` into `out` (counting them in out->counters).

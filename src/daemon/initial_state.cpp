@@ -121,6 +121,29 @@ std::string_view source_name(InitialSource s) {
 
 } // namespace
 
+IteratorPreload::IteratorPreload(bool enabled)
+    : loaded_(base::make_error(base::ErrorCode::kUnsupported, "iterators not loaded")) {
+    if (enabled) {
+        thread_ = std::thread([this] { loaded_ = capture::TaskIterators::load(); });
+    }
+}
+
+IteratorPreload::~IteratorPreload() {
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+}
+
+base::Result<capture::IterSnapshot> IteratorPreload::iterate() {
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+    if (!loaded_.ok()) {
+        return loaded_.error();
+    }
+    return (*loaded_)->run();
+}
+
 std::vector<state::ThreadSnapshot> iter_to_snapshots(const capture::IterSnapshot& snapshot) {
     std::vector<state::ThreadSnapshot> out;
     out.reserve(snapshot.tasks.size());

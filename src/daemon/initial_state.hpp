@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/result.hpp"
@@ -45,6 +47,23 @@ struct InitialStateReport {
     uint64_t completed_fds = 0;
     std::string iterator_error; // why the iterators were not used (empty when they were)
     uint64_t elapsed_ns = 0;    // read + load
+};
+
+// Loads the iterators' object on its own thread from construction (the verifier's work overlaps
+// whatever the caller does meanwhile, e.g. compiling rules); iterate() waits for it and walks.
+// Disabled: nothing is loaded, iterate() fails.
+class IteratorPreload {
+  public:
+    explicit IteratorPreload(bool enabled);
+    ~IteratorPreload();
+    IteratorPreload(const IteratorPreload&) = delete;
+    IteratorPreload& operator=(const IteratorPreload&) = delete;
+
+    base::Result<capture::IterSnapshot> iterate();
+
+  private:
+    std::thread thread_;
+    base::Result<std::unique_ptr<capture::TaskIterators>> loaded_;
 };
 
 // Loads users/groups and the initial state into `tables`, logs one line, counts.

@@ -507,5 +507,18 @@ TEST_F(TaskIterTest, LoadsFromTheIteratorWhenItWorks) {
     EXPECT_NE(tables.find_thread(1), nullptr);
 }
 
+TEST_F(TaskIterTest, PreloadedIteratorsWalkLater) {
+    daemon::IteratorPreload preload(true);
+    auto snap = preload.iterate(); // waits for the load, then walks
+    ASSERT_TRUE(snap.ok()) << snap.error().to_string();
+    EXPECT_GT(snap->load_ns, 0u);
+    EXPECT_NE(task(*snap, pid_), nullptr);
+    auto again = preload.iterate(); // the loaded object walks again
+    ASSERT_TRUE(again.ok());
+    EXPECT_NE(task(*again, pid_), nullptr);
+    daemon::IteratorPreload disabled(false);
+    EXPECT_FALSE(disabled.iterate().ok());
+}
+
 } // namespace
 } // namespace kestrel

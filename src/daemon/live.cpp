@@ -172,16 +172,19 @@ void warn_unemitted(const capture::Probe& probe, const rules::EventTypeSet& rule
 // The processes, threads and fds that exist before the first event, so that rules on an
 // already-running process see its ancestry, program and open files. Started after the probe:
 // what changes while the iterators (or the /proc scan) run is in the rings and is applied on top.
-void load_host_state(state::Tables& tables, const Config& config) {
+void load_host_state(state::Tables& tables, const Config& config, IteratorPreload& iterators) {
     if (auto users = tables.users().load_files(); !users.ok()) {
         KES_LOG_WARN("users and groups not loaded: {}", users.error().to_string());
     }
     InitialStateOptions options;
     options.use_iterators = !config.engine.disable_iterators;
+    options.iterate = [&iterators] { return iterators.iterate(); };
     load_initial_state(tables, options);
 }
 
 int run_rules(const Config& config, const RunOptions& options, const std::atomic<bool>& stop) {
+    // The iterators' object loads (verifier) while the rules compile.
+    IteratorPreload iterators(!config.engine.disable_iterators);
     auto engine = RulesEngine::load(config);
     if (!engine.ok()) {
         KES_LOG_ERROR("{}", engine.error().to_string());
@@ -206,7 +209,7 @@ int run_rules(const Config& config, const RunOptions& options, const std::atomic
     }
 
     state::Tables tables(state_config(config));
-    load_host_state(tables, config);
+    load_host_state(tables, config, iterators);
     auto outputs = start_outputs(config, options, (*engine)->format_options());
     if (!outputs.ok()) {
         KES_LOG_ERROR("{}", outputs.error().to_string());

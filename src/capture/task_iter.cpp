@@ -90,8 +90,7 @@ base::Status open_and_load(kestrel_iter_bpf** skel) {
         }
     }
     // Put the previous callback back, unless another thread installed its own meanwhile.
-    if (libbpf_print_fn_t current = libbpf_set_print(g_previous.load());
-        current != collect_print) {
+    if (libbpf_print_fn_t current = libbpf_set_print(g_previous.load()); current != collect_print) {
         libbpf_set_print(current);
     }
     g_log = nullptr;

@@ -91,20 +91,25 @@ void complete_from_proc(std::vector<state::ThreadSnapshot>& threads,
     for (const state::ThreadSnapshot& t : threads) {
         seen.insert(t.pid);
     }
+    state::ProcScanOptions missing = options;
     for (int64_t pid : state::list_proc_pids(options.proc_root)) {
-        if (seen.contains(pid)) {
-            continue;
+        if (!seen.contains(pid)) {
+            missing.only_pids.push_back(pid);
         }
-        auto scanned = state::scan_proc_pid(pid, options);
-        if (!scanned.ok()) {
-            continue; // gone already
-        }
-        ++report->completed_processes;
-        for (state::ThreadSnapshot& t : *scanned) {
-            ++report->completed_threads;
-            report->completed_fds += t.fds.size();
-            threads.push_back(std::move(t));
-        }
+    }
+    if (missing.only_pids.empty()) {
+        return;
+    }
+    state::ProcScanStats stats;
+    auto scanned = state::scan_proc(missing, &stats);
+    if (!scanned.ok()) {
+        return;
+    }
+    report->completed_processes = stats.processes;
+    report->completed_threads = stats.threads;
+    report->completed_fds = stats.fds;
+    for (state::ThreadSnapshot& t : *scanned) {
+        threads.push_back(std::move(t));
     }
 }
 

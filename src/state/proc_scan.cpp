@@ -703,6 +703,12 @@ base::Result<std::vector<ThreadSnapshot>> scan_proc(const ProcScanOptions& optio
         scan_one(options.proc_root, options.only_pid, options, sockets, &out, st);
         return out;
     }
+    if (!options.only_pids.empty()) {
+        for (int64_t pid : options.only_pids) {
+            scan_one(options.proc_root, pid, options, sockets, &out, st);
+        }
+        return out;
+    }
     for (int64_t pid : list_numeric(options.proc_root)) {
         scan_one(options.proc_root, pid, options, sockets, &out, st);
     }

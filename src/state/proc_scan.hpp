@@ -24,6 +24,9 @@ struct ProcScanOptions {
     bool resolve_sockets = true;
     // Only this process (tests, re-reading one process); -1: all.
     int64_t only_pid = -1;
+    // Only these processes, when not empty (what the task iterators did not show); the socket
+    // tables are read once for all of them.
+    std::vector<int64_t> only_pids;
 };
 
 struct ProcScanStats {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <climits>
+#include <cstring>
 #include <thread>
 
 #include "gen/kestrel_events.h"
@@ -158,6 +159,51 @@ TEST(state_proc_scan, WholeHostAndMissingPid) {
     ProcScanOptions bad;
     bad.proc_root = "/nonexistent-proc";
     EXPECT_FALSE(scan_proc(bad).ok());
+}
+
+TEST(state_proc_scan, OnlyTheListedPids) {
+    ProcScanStats stats;
+    ProcScanOptions options;
+    options.only_pids = {getpid(), 0x3fffffff}; // the second cannot exist (above pid_max)
+    auto r = scan_proc(options, &stats);
+    ASSERT_TRUE(r.ok());
+    ASSERT_FALSE(r->empty());
+    for (const ThreadSnapshot& t : *r) {
+        EXPECT_EQ(t.pid, getpid());
+    }
+    EXPECT_EQ(stats.processes, 1u);
+    EXPECT_GE(stats.vanished, 1u); // the missing one (and the fd that listed our own fds)
+    EXPECT_FALSE(list_proc_pids().empty());
+}
+
+FdSnapshot from_tuple(const std::vector<uint8_t>& t, bool listening) {
+    FdSnapshot f;
+    EXPECT_TRUE(socket_fd_from_tuple(t, listening, L4Proto::kUdp, "/own", &f));
+    return f;
+}
+
+TEST(state_proc_scan, SocketFromTupleAndAnonInodes) {
+    std::vector<uint8_t> t(13, 0);
+    t[0] = KES_AF_INET;
+    t[1] = 127;
+    t[4] = 1;
+    uint16_t port = 53;
+    std::memcpy(&t[5], &port, 2);
+    FdSnapshot bound = from_tuple(t, false); // a bound, unconnected UDP socket
+    EXPECT_EQ(bound.type, FdType::kIpv4Sock);
+    EXPECT_EQ(bound.role, SockRole::kClient);
+    EXPECT_EQ(bound.cport, 53);
+    EXPECT_EQ(bound.sport, 0);
+    EXPECT_EQ(bound.l4proto, L4Proto::kUdp);
+    std::vector<uint8_t> u(18, 0);
+    u[0] = KES_AF_UNIX; // unconnected: no peer, no peer path
+    FdSnapshot unix_fd = from_tuple(u, false);
+    EXPECT_EQ(unix_fd.type, FdType::kUnixSock);
+    EXPECT_EQ(unix_fd.name, "/own");
+    EXPECT_EQ(anon_inode_fd_type("[eventfd]"), FdType::kEvent);
+    EXPECT_EQ(anon_inode_fd_type("inotify"), FdType::kInotify);
+    EXPECT_EQ(anon_inode_fd_type("[bpf-map]"), FdType::kBpf);
+    EXPECT_EQ(anon_inode_fd_type("[something-new]"), FdType::kUnknown);
 }
 
 } // namespace

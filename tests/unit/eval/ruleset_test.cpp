@@ -1,5 +1,6 @@
 // The rule index, rule_matching, priority threshold, enable/disable selection, memoization.
 
+#include "eval/tick_clock.hpp"
 #include "eval_test_util.hpp"
 
 namespace kestrel::eval {
@@ -132,6 +133,57 @@ TEST(evalRuleset, UnsupportedTransformerSkipsTheRuleWithAReason) {
     EXPECT_EQ(rs->rules().size(), 1U);
     ASSERT_EQ(rs->skipped().size(), 1U);
     EXPECT_EQ(rs->skipped()[0].name, "bad");
+}
+
+} // namespace
+} // namespace kestrel::eval
+
+namespace kestrel::eval {
+namespace {
+
+using namespace testing;
+
+TEST(evalRuleset, TimedRulesCountEveryEvaluationAndSampleTheirTime) {
+    std::vector<RuleSpec> specs = {{"a", "evt.type = openat and fd.name startswith /etc"},
+                                   {"b", "evt.type = openat and proc.name = cat"},
+                                   {"x", "evt.type in (execve, execveat) and proc.name = bash"}};
+    RulesetOptions o;
+    o.time_rules = true;
+    auto timed = load(specs, std::move(o));
+    auto& rs = *timed.ruleset;
+    auto hit = openat("/etc/passwd", KES_O_RDONLY); // a matches: rule_matching first stops there
+    auto miss = openat("/tmp/x", KES_O_RDONLY);     // a and b run, neither matches
+    constexpr uint64_t kEvents = 64 * 40;
+    for (uint64_t i = 0; i < kEvents; ++i) {
+        rs.evaluate(i % 2 == 0 ? hit->view : miss->view);
+    }
+    EXPECT_EQ(rs.rules()[0].evaluations, kEvents);
+    EXPECT_EQ(rs.rules()[1].evaluations, kEvents / 2); // only after the misses
+    EXPECT_EQ(rs.rules()[2].evaluations, 0U);          // never handed an openat
+    // One event in 64 is timed: some time was sampled for the rules that ran, none for the
+    // other; the estimate only grows.
+    const double ns_per_tick = TickClock::ns_per_tick();
+    EXPECT_GT(ns_per_tick, 0.0);
+    EXPECT_GT(rs.rules()[0].timed_ticks, 0U);
+    EXPECT_GT(rs.rules()[1].timed_ticks, 0U);
+    EXPECT_EQ(rs.rules()[2].timed_ticks, 0U);
+    const uint64_t before = rs.rules()[0].estimated_eval_ns(ns_per_tick);
+    EXPECT_GT(before, 0U);
+    for (uint64_t i = 0; i < 640; ++i) {
+        rs.evaluate(hit->view);
+    }
+    EXPECT_GE(rs.rules()[0].estimated_eval_ns(ns_per_tick), before);
+}
+
+TEST(evalRuleset, UntimedRulesetCountsNothing) {
+    auto plain = load({{"a", "evt.type = openat"}});
+    auto e = openat("/etc/passwd", KES_O_RDONLY);
+    for (int i = 0; i < 200; ++i) {
+        plain.ruleset->evaluate(e->view);
+    }
+    EXPECT_EQ(plain.ruleset->rules()[0].matches, 200U);
+    EXPECT_EQ(plain.ruleset->rules()[0].evaluations, 0U);
+    EXPECT_EQ(plain.ruleset->rules()[0].timed_ticks, 0U);
 }
 
 } // namespace

@@ -289,6 +289,15 @@ SocketMap load_sockets(const std::string& root) {
     return map;
 }
 
+// The inode (and device) behind a /proc/PID/fd link.
+void stat_ino(const std::string& fd_path, FdSnapshot* f) {
+    struct stat st {};
+    if (::stat(fd_path.c_str(), &st) == 0) {
+        f->ino = st.st_ino;
+        f->dev = static_cast<uint32_t>(st.st_dev);
+    }
+}
+
 // Fills an fd from its /proc/PID/fd link target.
 void classify_fd(const std::string& link, const std::string& fd_path, const SocketMap& sockets,
                  FdSnapshot* f) {
@@ -342,6 +351,7 @@ void classify_fd(const std::string& link, const std::string& fd_path, const Sock
     if (l.starts_with("anon_inode:")) {
         f->type = anon_inode_fd_type(l.substr(11));
         f->name = link;
+        stat_ino(fd_path, f); // every anon inode fd shares one inode: what the iterator reports
         return;
     }
     if (l.starts_with("/memfd:")) {
@@ -351,6 +361,7 @@ void classify_fd(const std::string& link, const std::string& fd_path, const Sock
             l.remove_suffix(10);
         }
         f->name = std::string(l);
+        stat_ino(fd_path, f);
         return;
     }
     struct stat st {};

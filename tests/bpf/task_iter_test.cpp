@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -44,6 +46,8 @@ struct ChildFds {
     int unix_listen = -1;
     int unix_client = -1;
     int unix_accepted = -1;
+    int memfd = -1;
+    int eventfd = -1;
     uint16_t port = 0;
     uint16_t client_port = 0;
     uint64_t file_ino = 0;
@@ -108,7 +112,9 @@ struct ChildFds {
         die("unix connect");
     }
     c.unix_accepted = ::accept(c.unix_listen, nullptr, nullptr);
-    if (c.tcp_accepted < 0 || c.unix_accepted < 0 ||
+    c.memfd = ::memfd_create("kes-iter", 0);
+    c.eventfd = ::eventfd(0, 0);
+    if (c.memfd < 0 || c.eventfd < 0 || c.tcp_accepted < 0 || c.unix_accepted < 0 ||
         ::write(report, &c, sizeof(c)) != static_cast<ssize_t>(sizeof(c))) {
         die("accept/report");
     }
@@ -274,6 +280,15 @@ TEST_F(TaskIterTest, RecordsDescribeAProcessStartedBefore) {
     EXPECT_EQ(uc->name, ""); // unbound
     EXPECT_GE(uc->socktuple.size(), 17u);
 
+    const capture::IterFile* m = file(*snap, pid_, fds_.memfd);
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(m->kind, capture::IterFileKind::kMemfd);
+    EXPECT_EQ(m->name, "memfd:kes-iter");
+    const capture::IterFile* e = file(*snap, pid_, fds_.eventfd);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->kind, capture::IterFileKind::kAnonInode);
+    EXPECT_EQ(e->name, "[eventfd]");
+
     // Falco's counters: every decoded record counted by kind.
     uint64_t files = 0;
     for (uint64_t n : snap->counters.n_evts_task_file) {
@@ -322,6 +337,12 @@ TEST_F(TaskIterTest, StateFromIteratorsHasTheChildsFdNames) {
     // Connected to the bound path: the live probe's naming (peer's path).
     EXPECT_TRUE(fd(fds_.unix_client)->name.ends_with(" " + dir_ + "/sock"))
         << fd(fds_.unix_client)->name;
+    ASSERT_NE(fd(fds_.memfd), nullptr);
+    EXPECT_EQ(fd(fds_.memfd)->type, state::FdType::kMemfd);
+    EXPECT_EQ(fd(fds_.memfd)->name, "memfd:kes-iter");
+    ASSERT_NE(fd(fds_.eventfd), nullptr);
+    EXPECT_EQ(fd(fds_.eventfd)->type, state::FdType::kEvent);
+    EXPECT_EQ(fd(fds_.eventfd)->name, "anon_inode:[eventfd]");
     ASSERT_NE(fd(fds_.unix_listen), nullptr);
     EXPECT_TRUE(fd(fds_.unix_listen)->name.ends_with(dir_ + "/sock"));
 }

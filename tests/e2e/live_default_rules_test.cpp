@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "live_session.hpp"
+#include "live_rules_fixture.hpp"
 
 namespace kestrel::e2e {
 namespace {
@@ -23,21 +23,9 @@ std::string empty_config() {
     return path;
 }
 
-class LiveDefaultRules : public ::testing::Test {
+class LiveDefaultRules : public LiveRulesTest {
   protected:
-    void SetUp() override {
-        session_ = std::make_unique<LiveSession>(std::vector<std::string>{
-            "-c", empty_config(), "-o", "engine.modern_ebpf.cpus_for_each_buffer=1"});
-        ASSERT_TRUE(session_->ready()) << session_->stderr_text();
-    }
-
-    json expect_once(const std::string& rule, const std::string& token) {
-        std::vector<json> alerts = session_->alerts_for(rule, token);
-        EXPECT_EQ(alerts.size(), 1u) << rule << "\n" << session_->stderr_text();
-        return alerts.empty() ? json::object() : alerts.front();
-    }
-
-    std::unique_ptr<LiveSession> session_;
+    void SetUp() override { start({"-c", empty_config()}); }
 };
 
 TEST_F(LiveDefaultRules, LoadsTheBuiltInRules) {
@@ -160,12 +148,8 @@ TEST_F(LiveDefaultRules, ProgramExecutedFromMemory) {
 // Fileless execution's neighbour: a program run from /dev/shm.
 TEST_F(LiveDefaultRules, ProgramExecutedFromDevShm) {
     std::string token = unique_token("shm");
-    std::string exe = "/dev/shm/" + token;
-    std::filesystem::copy_file(trigger_path(), exe);
-    std::filesystem::permissions(exe, std::filesystem::perms::owner_all);
-    int rc = run_trigger({exe, "noop", token});
-    std::filesystem::remove(exe);
-    ASSERT_EQ(rc, 0);
+    std::string exe;
+    ASSERT_EQ(run_trigger_from_dev_shm(token, {"noop", token}, &exe), 0);
     json alert = expect_once("Program executed from /dev/shm", token);
     EXPECT_EQ(field(alert, "proc.exepath"), exe);
 }

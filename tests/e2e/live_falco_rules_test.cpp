@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "live_session.hpp"
+#include "live_rules_fixture.hpp"
 
 namespace kestrel::e2e {
 namespace {
@@ -19,26 +19,12 @@ using nlohmann::json;
 
 const std::string kStableRules = std::string(KESTREL_SHARED_DIR) + "/corpus/rules/falco_rules.yaml";
 
-class LiveFalcoRules : public ::testing::Test {
+class LiveFalcoRules : public LiveRulesTest {
   protected:
     void SetUp() override {
         ASSERT_TRUE(std::filesystem::exists(kStableRules)) << kStableRules;
-        session_ = std::make_unique<LiveSession>(std::vector<std::string>{
-            "-r", kStableRules, "-o", "engine.modern_ebpf.cpus_for_each_buffer=1"});
-        ASSERT_TRUE(session_->ready()) << session_->stderr_text();
+        start({"-r", kStableRules});
     }
-
-    // The one alert of `rule` carrying `token`; fails the test unless there is exactly one.
-    json expect_once(const std::string& rule, const std::string& token) {
-        std::vector<json> alerts = session_->alerts_for(rule, token);
-        EXPECT_EQ(alerts.size(), 1u) << rule << "\n" << session_->stderr_text();
-        for (const json& a : alerts) {
-            std::cerr << a.dump() << "\n";
-        }
-        return alerts.empty() ? json::object() : alerts.front();
-    }
-
-    std::unique_ptr<LiveSession> session_;
 };
 
 // #48 ReadSensitiveFileUntrusted: open("/etc/shadow", O_RDONLY) by the generator itself.
@@ -158,12 +144,8 @@ TEST_F(LiveFalcoRules, RemoveBulkDataFromDisk) {
 // Execution from /dev/shm (stable): a program copied to /dev/shm and run from there.
 TEST_F(LiveFalcoRules, ExecutionFromDevShm) {
     std::string token = unique_token("shm");
-    std::string exe = "/dev/shm/" + token;
-    std::filesystem::copy_file(trigger_path(), exe);
-    std::filesystem::permissions(exe, std::filesystem::perms::owner_all);
-    int rc = run_trigger({exe, "noop", token});
-    std::filesystem::remove(exe);
-    ASSERT_EQ(rc, 0);
+    std::string exe;
+    ASSERT_EQ(run_trigger_from_dev_shm(token, {"noop", token}, &exe), 0);
     json alert = expect_once("Execution from /dev/shm", token);
     EXPECT_EQ(field(alert, "proc.exepath"), exe);
     // The comm (first word of proc.cmdline) is the file name cut to 15 characters.

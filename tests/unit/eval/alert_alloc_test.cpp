@@ -1,28 +1,12 @@
 // Steady-state alert building allocates nothing once the Alert and the line buffer are reused
 // (src/eval/README.md, "Alert output"). Its own binary: it replaces the global operator new.
 
-#include <atomic>
 #include <cstdlib>
-#include <new>
 
+#include "../alloc_counter.hpp"
 #include "eval/alert.hpp"
 #include "eval_test_util.hpp"
 #include "state_fixture.hpp"
-
-namespace {
-std::atomic<uint64_t> g_allocs{0};
-} // namespace
-
-void* operator new(size_t n) {
-    g_allocs.fetch_add(1, std::memory_order_relaxed);
-    void* p = std::malloc(n == 0 ? 1 : n);
-    if (p == nullptr) {
-        std::abort();
-    }
-    return p;
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t /*n*/) noexcept { std::free(p); }
 
 namespace kestrel::eval {
 namespace {
@@ -58,14 +42,14 @@ TEST(evalAlertAlloc, SteadyStateAllocatesNothing) {
         fmt->build_alert(rule, e->view, nullptr, 1, 1717160711123456789ULL, alert);
         fmt->append_line(alert, line);
     }
-    uint64_t before = g_allocs.load();
+    uint64_t before = alloc_counter::allocations();
     for (int i = 0; i < 100; ++i) {
         line.clear();
         fmt->build_alert(rule, e->view, nullptr, 2 + static_cast<uint64_t>(i),
                          1717160711123456789ULL + static_cast<uint64_t>(i), alert);
         fmt->append_line(alert, line);
     }
-    EXPECT_EQ(g_allocs.load() - before, 0U) << line;
+    EXPECT_EQ(alloc_counter::allocations() - before, 0U) << line;
     EXPECT_NE(line.find("static_k=v"), std::string::npos) << line;
 }
 
@@ -114,11 +98,11 @@ TEST(evalAlertAlloc, StateFieldsAllocateNothing) {
     for (int warm = 0; warm < 3; ++warm) {
         ASSERT_EQ(run(), 1U) << line;
     }
-    uint64_t before = g_allocs.load();
+    uint64_t before = alloc_counter::allocations();
     for (int i = 0; i < 100; ++i) {
         run();
     }
-    EXPECT_EQ(g_allocs.load() - before, 0U) << line;
+    EXPECT_EQ(alloc_counter::allocations() - before, 0U) << line;
     EXPECT_NE(line.find("file=/var/tmp/data/file.txt arg=/var/tmp/data/file.txt a=bash"),
               std::string::npos)
         << line;

@@ -5,27 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstdlib>
-#include <new>
 #include <thread>
 
+#include "../alloc_counter.hpp"
 #include "output/outputs.hpp"
 #include "test_alerts.hpp"
-
-namespace {
-std::atomic<uint64_t> g_allocs{0};
-} // namespace
-
-void* operator new(size_t n) {
-    g_allocs.fetch_add(1, std::memory_order_relaxed);
-    void* p = std::malloc(n == 0 ? 1 : n);
-    if (p == nullptr) {
-        std::abort();
-    }
-    return p;
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t /*n*/) noexcept { std::free(p); }
 
 namespace kestrel::output {
 namespace {
@@ -75,9 +59,9 @@ TEST(outputAlloc, SteadyStateAllocatesNothing) {
         }
     };
     run(1000, 0); // every slot of every queue used once: buffers at their working size
-    const uint64_t before = g_allocs.load();
+    const uint64_t before = alloc_counter::allocations();
     run(10000, 1'000'000);
-    const uint64_t after = g_allocs.load();
+    const uint64_t after = alloc_counter::allocations();
     outputs.shutdown();
     EXPECT_EQ(after - before, 0u);
 }

@@ -5,29 +5,13 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 
+#include "../alloc_counter.hpp"
 #include "capture/scap/reader.hpp"
 #include "scap_test_util.hpp"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-} // namespace
-
-void* operator new(size_t n) {
-    ++g_allocations;
-    if (void* p = std::malloc(n == 0 ? 1 : n)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t /*n*/) noexcept { std::free(p); }
 
 namespace kestrel::capture::scap {
 namespace {
@@ -61,7 +45,7 @@ TEST(scapAlloc, NoAllocationPerEventInSteadyState) {
         auto more = (*reader)->next(&rec);
         ASSERT_TRUE(more.ok() && *more);
     }
-    const uint64_t before = g_allocations.load();
+    const uint64_t before = alloc_counter::allocations();
     const uint64_t records_before = (*reader)->stats().records + (*reader)->stats().foreign;
     while (true) {
         auto more = (*reader)->next(&rec);
@@ -70,7 +54,7 @@ TEST(scapAlloc, NoAllocationPerEventInSteadyState) {
             break;
         }
     }
-    const uint64_t allocations = g_allocations.load() - before;
+    const uint64_t allocations = alloc_counter::allocations() - before;
     const uint64_t delivered =
         (*reader)->stats().records + (*reader)->stats().foreign - records_before;
     EXPECT_EQ((*reader)->stats().event_blocks, 2 * per_pass);

@@ -4,30 +4,14 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
+#include "../alloc_counter.hpp"
 #include "event/builder.hpp"
 #include "event/view.hpp"
 #include "gen/kestrel_events.h"
 #include "state/tables.hpp"
 #include "state_events.hpp"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-} // namespace
-
-void* operator new(size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) {
-        return p;
-    }
-    throw std::bad_alloc(); // NOLINT: the replaced operator's contract
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t /*size*/) noexcept { std::free(p); }
 
 namespace kestrel::state {
 namespace {
@@ -88,9 +72,9 @@ TEST(state_alloc, OpenCloseDupConnectChurnDoesNotAllocate) {
         }
     };
     run(10); // warm: nodes, capacities
-    uint64_t before = g_allocations.load();
+    uint64_t before = alloc_counter::allocations();
     run(1000);
-    EXPECT_EQ(g_allocations.load() - before, 0u);
+    EXPECT_EQ(alloc_counter::allocations() - before, 0u);
     EXPECT_EQ(t.counters().n_added_fds, 3u * 1010); // boot opens none
 }
 

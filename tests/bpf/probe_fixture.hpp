@@ -164,13 +164,13 @@ class ProbeTest : public ::testing::Test {
         reader_->drain([](std::span<const uint8_t>) {});
     }
 
-    // Forks a child running `body(report)`; the child exits with body's return value.
-    static ChildRun run_child(const std::function<int(Report&)>& body) {
-        ChildRun run;
+    // Forks a child running `body(report)`; the child exits with body's return value. Returns
+    // its pid (0 if the report pipe could not be made) and the pipe's read end in *report_fd.
+    static pid_t fork_child(const std::function<int(Report&)>& body, int* report_fd) {
         int fds[2];
         if (::pipe2(fds, O_CLOEXEC) != 0) {
             ADD_FAILURE() << "pipe2: " << std::strerror(errno);
-            return run;
+            return 0;
         }
         std::fflush(nullptr);
         pid_t pid = ::fork();
@@ -182,17 +182,32 @@ class ProbeTest : public ::testing::Test {
             ::_exit(code);
         }
         ::close(fds[1]);
-        run.pid = pid;
+        *report_fd = fds[0];
+        return pid;
+    }
+
+    // What the reaped child reported; an empty Report if it exec'd (the pipe closed on exec).
+    // Closes the pipe.
+    static Report read_report(int report_fd) {
+        Report report;
+        ssize_t got = ::read(report_fd, &report, sizeof(report));
+        ::close(report_fd);
+        return got == static_cast<ssize_t>(sizeof(report)) ? report : Report{};
+    }
+
+    // Runs `body` in a child (fork_child) and collects the records of its process.
+    static ChildRun run_child(const std::function<int(Report&)>& body) {
+        ChildRun run;
+        int report_fd = -1;
+        run.pid = fork_child(body, &report_fd);
+        if (run.pid == 0) {
+            return run;
+        }
         // Drain while the child runs (a busy child could otherwise fill the rings), until its
         // procexit; then its report is waiting in the pipe.
         collect(run);
-        ::waitpid(pid, &run.status, 0);
-        ssize_t got = ::read(fds[0], &run.report, sizeof(run.report));
-        ::close(fds[0]);
-        if (got != static_cast<ssize_t>(sizeof(run.report))) {
-            // The child exec'd (the pipe closed on exec): it reports nothing.
-            run.report = Report{};
-        }
+        ::waitpid(run.pid, &run.status, 0);
+        run.report = read_report(report_fd);
         return run;
     }
 

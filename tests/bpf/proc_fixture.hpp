@@ -55,21 +55,11 @@ class ProcTest : public ProbeTest {
   protected:
     static TreeRun run_tree(const std::function<int(Report&)>& body) {
         TreeRun run;
-        int fds[2];
-        if (::pipe2(fds, O_CLOEXEC) != 0) {
-            ADD_FAILURE() << "pipe2: " << std::strerror(errno);
+        int report_fd = -1;
+        const pid_t pid = fork_child(body, &report_fd);
+        if (pid == 0) {
             return run;
         }
-        std::fflush(nullptr);
-        pid_t pid = ::fork();
-        if (pid == 0) {
-            ::close(fds[0]);
-            Report report;
-            int code = body(report);
-            (void)!::write(fds[1], &report, sizeof(report));
-            ::_exit(code);
-        }
-        ::close(fds[1]);
         run.pid = pid;
         auto keep = [&](std::span<const uint8_t> rec) {
             auto view = event::decode(rec, nullptr);
@@ -96,11 +86,7 @@ class ProcTest : public ProbeTest {
         }
         EXPECT_TRUE(reaped) << "child " << pid << " did not exit";
         reader_->drain(keep);
-        ssize_t got = ::read(fds[0], &run.report, sizeof(run.report));
-        ::close(fds[0]);
-        if (got != static_cast<ssize_t>(sizeof(run.report))) {
-            run.report = Report{};
-        }
+        run.report = read_report(report_fd);
         return run;
     }
 };

@@ -8,6 +8,7 @@
 
 #include "base/log.hpp"
 #include "base/time.hpp"
+#include "eval/tick_clock.hpp"
 #include "metrics/collectors.hpp"
 
 namespace kestrel::daemon {
@@ -64,10 +65,13 @@ size_t state_counter_count() {
 
 } // namespace
 
-// Words: num_evts, the state counters, matches_total, one per rule.
+// Words: num_evts, the state counters, matches_total, one per rule; when the ruleset times
+// its rules, two more per rule (evaluations, estimated evaluation ns).
 EngineCounters::EngineCounters(const eval::Ruleset* ruleset)
-    : ruleset_(ruleset),
-      pub_(2 + state_counter_count() + (ruleset != nullptr ? ruleset->rules().size() : 0),
+    : ruleset_(ruleset), timed_(ruleset != nullptr && ruleset->timed()),
+      ns_per_tick_(timed_ ? eval::TickClock::ns_per_tick() : 0.0),
+      pub_(2 + state_counter_count() +
+               (ruleset != nullptr ? ruleset->rules().size() * (timed_ ? 3 : 1) : 0),
            kPeriodNs) {
     state::Counters{}.visit([this](std::string_view name, uint64_t, bool gauge) {
         state_layout_.push_back({name, 0, gauge});
@@ -94,6 +98,12 @@ void EngineCounters::publish(uint64_t ts_ns, uint64_t num_evts, const state::Cou
             for (const eval::Rule& rule : ruleset_->rules()) {
                 set(i++, rule.matches);
             }
+            if (timed_) {
+                for (const eval::Rule& rule : ruleset_->rules()) {
+                    set(i++, rule.evaluations);
+                    set(i++, rule.estimated_eval_ns(ns_per_tick_));
+                }
+            }
         }
     });
 }
@@ -108,7 +118,18 @@ void EngineCounters::read(Copy* out) const {
                       words.begin() + static_cast<ptrdiff_t>(i + state_layout_.size()));
     i += state_layout_.size();
     out->matches_total = words[i++];
-    out->rule_matches.assign(words.begin() + static_cast<ptrdiff_t>(i), words.end());
+    const size_t rules = rules_.size();
+    out->rule_matches.assign(words.begin() + static_cast<ptrdiff_t>(i),
+                             words.begin() + static_cast<ptrdiff_t>(i + rules));
+    i += rules;
+    out->rule_evaluations.clear();
+    out->rule_evaluation_ns.clear();
+    if (timed_) {
+        for (size_t r = 0; r < rules; ++r, i += 2) {
+            out->rule_evaluations.push_back(words[i]);
+            out->rule_evaluation_ns.push_back(words[i + 1]);
+        }
+    }
 }
 
 bool MetricsService::wanted(const Config& config) {
@@ -148,6 +169,7 @@ void MetricsService::fill(metrics::Collection& c, metrics::Registry::Purpose /*p
     c.state.clear();
     c.rules.clear();
     c.rules_known = false;
+    c.rules_timed = false;
     c.num_evts = 0;
     if (engine_ != nullptr) {
         engine_->read(&copy_);
@@ -161,6 +183,11 @@ void MetricsService::fill(metrics::Collection& c, metrics::Registry::Purpose /*p
         c.rules = engine_->rules();
         for (size_t i = 0; i < c.rules.size() && i < copy_.rule_matches.size(); ++i) {
             c.rules[i].matches = copy_.rule_matches[i];
+        }
+        c.rules_timed = engine_->timed();
+        for (size_t i = 0; i < c.rules.size() && i < copy_.rule_evaluations.size(); ++i) {
+            c.rules[i].evaluations = copy_.rule_evaluations[i];
+            c.rules[i].evaluation_ns = copy_.rule_evaluation_ns[i];
         }
     }
     c.kernel = sources_.kernel ? sources_.kernel() : std::nullopt;

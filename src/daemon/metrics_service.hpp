@@ -47,6 +47,9 @@ class EngineCounters {
         std::vector<uint64_t> state; // in state::Counters::visit() order
         uint64_t matches_total = 0;
         std::vector<uint64_t> rule_matches; // parallel to rules()
+        // Parallel to rules() when timed(): evaluations and estimated evaluation ns.
+        std::vector<uint64_t> rule_evaluations;
+        std::vector<uint64_t> rule_evaluation_ns;
     };
     void read(Copy* out) const;
 
@@ -54,9 +57,13 @@ class EngineCounters {
         return state_layout_;
     }
     [[nodiscard]] const std::vector<metrics::RuleMatches>& rules() const { return rules_; }
+    // Whether the ruleset counts and times its rules (RulesetOptions::time_rules).
+    [[nodiscard]] bool timed() const { return timed_; }
 
   private:
     const eval::Ruleset* ruleset_;
+    bool timed_ = false;
+    double ns_per_tick_ = 0;                          // eval::TickClock's factor, read once
     std::vector<metrics::NamedCounter> state_layout_; // names and kinds, values unused
     std::vector<metrics::RuleMatches> rules_;         // metadata, matches unused
     metrics::Publication pub_;

@@ -37,6 +37,9 @@ base::Result<eval::RulesetOptions> ruleset_options(const Config& config) {
         options.selection.push_back(
             eval::RuleSelection{selection.enable, selection.by_tag, selection.pattern});
     }
+    // Per-rule evaluation counts and time (Kestrel's metrics) go with Falco's per-rule match
+    // counters: only when something publishes them.
+    options.time_rules = config.metrics.enabled && config.metrics.options.rules_counters;
     return options;
 }
 

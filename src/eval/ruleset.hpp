@@ -93,6 +93,8 @@ class Ruleset {
     size_t evaluate(const event::View& evt) { return evaluate_impl(evt, nullptr, nullptr); }
 
     [[nodiscard]] const std::vector<Rule>& rules() const { return rules_; }
+    // RulesetOptions::time_rules: Rule::evaluations and timed_ticks are kept.
+    [[nodiscard]] bool timed() const { return time_rules_; }
     [[nodiscard]] const std::vector<SkippedRule>& skipped() const { return skipped_; }
     [[nodiscard]] const RulesetStats& stats() const { return stats_; }
     [[nodiscard]] const Program& program() const { return program_; }

@@ -18,6 +18,7 @@ Inputs Collection::inputs() const {
     in.rules_known = rules_known;
     in.rules_matches_total = rules_matches_total;
     in.rules = rules;
+    in.rules_timed = rules_timed;
     in.syscalls = syscalls;
     in.sinks = sinks;
     in.alert_latency = alert_latency;

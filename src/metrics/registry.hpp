@@ -34,6 +34,7 @@ struct Collection {
     bool rules_known = false;
     uint64_t rules_matches_total = 0;
     std::vector<RuleMatches> rules;
+    bool rules_timed = false;
     std::vector<SyscallCount> syscalls;
     std::vector<SinkDelivery> sinks;
     std::vector<LatencyHistogram> alert_latency;

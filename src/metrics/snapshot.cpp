@@ -155,6 +155,29 @@ void add_wrapper_head(Builder& b, const Inputs& in) {
     }
 }
 
+// Kestrel's additions (not Falco names): per rule, how often its condition ran and the time
+// that took (estimated from a 1-in-64 sample, eval/README.md). Listed once the rule ran, as
+// Falco lists a rule's matches once it matched.
+void add_rule_timing(Builder& b, const Inputs& in) {
+    for (const RuleMatches& r : in.rules) {
+        const std::string key = "kestrel.rules." + sanitize_name(r.name);
+        b.field(key + ".evaluations", Value::of_uint(r.evaluations), /*always=*/false);
+        b.field(key + ".evaluation_ns", Value::of_uint(r.evaluation_ns), /*always=*/false);
+        if (r.evaluations == 0) {
+            continue;
+        }
+        Labels labels = {{"rule_name", r.name}, {"source", r.source}};
+        Metric& count = b.family("kestrel_rule_evaluations_total", Value::of_uint(r.evaluations),
+                                 Kind::kCounter, labels);
+        count.help = "Kestrel: evaluations of each rule's condition";
+        Metric& time = b.family("kestrel_rule_evaluation_seconds_total",
+                                Value::of_double(static_cast<double>(r.evaluation_ns) / 1e9),
+                                Kind::kCounter, std::move(labels));
+        time.help = "Kestrel: time spent evaluating each rule's condition (estimated from one "
+                    "event in 64)";
+    }
+}
+
 void add_rules(Builder& b, const Inputs& in, const Options& o) {
     if (!o.rules_counters || !in.rules_known) {
         return;
@@ -175,6 +198,9 @@ void add_rules(Builder& b, const Inputs& in, const Options& o) {
         }
         b.family("falcosecurity_falco_rules_matches_total", Value::of_uint(r.matches),
                  Kind::kCounter, std::move(labels));
+    }
+    if (in.rules_timed) {
+        add_rule_timing(b, in);
     }
 }
 

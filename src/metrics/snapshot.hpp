@@ -126,6 +126,10 @@ struct RuleMatches {
     std::string source;
     std::vector<std::string> tags;
     uint64_t matches = 0;
+    // Kestrel: evaluations of the rule's condition and the time they took (estimated from a
+    // sample, eval/README.md); published only when Inputs::rules_timed.
+    uint64_t evaluations = 0;
+    uint64_t evaluation_ns = 0;
 };
 
 struct SyscallCount {
@@ -161,8 +165,9 @@ struct Inputs {
     bool rules_known = false;                // false: no rules engine yet
     uint64_t rules_matches_total = 0;
     std::span<const RuleMatches> rules;
-    std::span<const SyscallCount> syscalls;          // Kestrel: per-syscall invocations
-    std::span<const SinkDelivery> sinks;             // Kestrel: per-output delivery counters
+    bool rules_timed = false;               // RuleMatches::evaluations / evaluation_ns are measured
+    std::span<const SyscallCount> syscalls; // Kestrel: per-syscall invocations
+    std::span<const SinkDelivery> sinks;    // Kestrel: per-output delivery counters
     std::span<const LatencyHistogram> alert_latency; // Kestrel: one per output
 };
 

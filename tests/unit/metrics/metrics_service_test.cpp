@@ -6,7 +6,9 @@
 #include <thread>
 
 #include "daemon/engine_metrics.hpp"
+#include "event/builder.hpp"
 #include "metrics/encode.hpp"
+#include "rules/loader.hpp"
 
 namespace kestrel::daemon {
 namespace {
@@ -31,6 +33,56 @@ TEST(EngineCountersTest, PublishesStateAndEventCounts) {
     ASSERT_EQ(copy.state.size(), counters.state_layout().size());
     EXPECT_EQ(counters.state_layout()[0].name, "n_threads");
     EXPECT_EQ(copy.state[0], 18u);
+}
+
+// A timed ruleset's evaluation counts and time reach the readers with its matches.
+TEST(EngineCountersTest, PublishesRuleEvaluationsOfATimedRuleset) {
+    rules::RulesLoader loader;
+    loader.load_content("- rule: opens\n  desc: d\n  condition: evt.type = openat\n"
+                        "  output: o\n  priority: WARNING\n",
+                        "inline.yaml");
+    eval::RulesetOptions options;
+    options.time_rules = true;
+    auto ruleset = eval::Ruleset::compile(loader.ruleset(), options);
+    ASSERT_TRUE(ruleset.ok());
+    std::vector<uint8_t> buf;
+    event::RecordBuilder b(buf, KES_EVT_OPENAT);
+    b.ts_ns(1).tid(1).pid(1).comm("cat");
+    b.add_int64(3)
+        .add_int64(-100)
+        .add_string("/etc/passwd")
+        .add_uint32(0)
+        .add_uint32(0)
+        .add_uint32(0)
+        .add_uint64(0);
+    b.finish();
+    auto view = event::decode(buf, nullptr);
+    ASSERT_TRUE(view.ok());
+    for (int i = 0; i < 640; ++i) {
+        ruleset->evaluate(*view);
+    }
+    EngineCounters counters(&*ruleset);
+    ASSERT_TRUE(counters.timed());
+    counters.publish(kT0, 640, state::Counters{});
+    EngineCounters::Copy copy;
+    counters.read(&copy);
+    ASSERT_EQ(copy.rule_matches.size(), 1u);
+    EXPECT_EQ(copy.rule_matches[0], 640u);
+    ASSERT_EQ(copy.rule_evaluations.size(), 1u);
+    EXPECT_EQ(copy.rule_evaluations[0], 640u);
+    EXPECT_GT(copy.rule_evaluation_ns[0], 0u);
+
+    Config config;
+    config.metrics.enabled = true;
+    MetricsService service(config);
+    service.set_engine_counters(&counters);
+    std::string text = service.registry().prometheus_text();
+    EXPECT_NE(text.find("kestrel_rule_evaluations_total{rule_name=\"opens\",source=\"syscall\"} "
+                        "640"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("kestrel_rule_evaluation_seconds_total{rule_name=\"opens\""),
+              std::string::npos);
 }
 
 TEST(MetricsServiceTest, PrometheusAndSnapshotFromSources) {

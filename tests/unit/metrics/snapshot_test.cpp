@@ -118,6 +118,47 @@ TEST(Snapshot, TogglesRemoveTheirFields) {
     EXPECT_TRUE(names.contains("scap.n_drops_perc"));
 }
 
+// Kestrel's per-rule evaluation counts and time: under kestrel names, counters in Prometheus,
+// only for rules that ran, only with rules_counters_enabled, only when measured.
+TEST(Snapshot, RuleEvaluationTimeUnderKestrelNames) {
+    Collection c;
+    testing::fill_sample(c);
+    c.rules.push_back({"Never Runs", 4, "syscall", {}, 0, 0, 0});
+    c.rules[0].evaluations = 1200;
+    c.rules[0].evaluation_ns = 2500000000ULL;
+    c.rules_timed = true;
+    Options o;
+    RateTracker rates;
+    Snapshot s = build_snapshot(c.inputs(), o, &rates);
+    std::set<std::string> names = field_names(s, false);
+    EXPECT_TRUE(names.contains("kestrel.rules.Read_sensitive_file_untrusted.evaluations"));
+    EXPECT_TRUE(names.contains("kestrel.rules.Read_sensitive_file_untrusted.evaluation_ns"));
+    EXPECT_FALSE(names.contains("kestrel.rules.Never_Runs.evaluations"));
+    EXPECT_TRUE(field_names(s, true).contains("kestrel.rules.Never_Runs.evaluations"));
+    std::string text = prometheus_text(s);
+    EXPECT_NE(text.find("# TYPE kestrel_rule_evaluations_total counter"), std::string::npos);
+    EXPECT_NE(text.find("# TYPE kestrel_rule_evaluation_seconds_total counter"), std::string::npos);
+    EXPECT_NE(text.find("kestrel_rule_evaluations_total{rule_name=\"Read sensitive file "
+                        "untrusted\",source=\"syscall\"} 1200"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("kestrel_rule_evaluation_seconds_total{rule_name=\"Read sensitive file "
+                        "untrusted\",source=\"syscall\"} 2.5"),
+              std::string::npos);
+    EXPECT_EQ(text.find("Never Runs"), std::string::npos);
+
+    o.rules_counters = false;
+    text = prometheus_text(build_snapshot(c.inputs(), o, nullptr));
+    EXPECT_EQ(text.find("kestrel_rule_"), std::string::npos);
+    o.rules_counters = true;
+    c.rules_timed = false;
+    s = build_snapshot(c.inputs(), o, nullptr);
+    EXPECT_EQ(prometheus_text(s).find("kestrel_rule_"), std::string::npos);
+    for (const std::string& name : field_names(s, true)) {
+        EXPECT_FALSE(name.starts_with("kestrel.")) << name;
+    }
+}
+
 TEST(Snapshot, PerCpuCountersOnlyWhenAsked) {
     Collection c;
     testing::fill_sample(c);

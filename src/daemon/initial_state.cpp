@@ -87,9 +87,13 @@ state::FdSnapshot to_fd(const capture::IterFile& f) {
 // started after the iterator passed their pid (their events are in the rings anyway).
 void complete_from_proc(std::vector<state::ThreadSnapshot>& threads,
                         const state::ProcScanOptions& options, InitialStateReport* report) {
+    // Processes whose leader came out of the iterator (a leader's record dropped as too large
+    // leaves its other threads without their process: /proc gives the whole process instead).
     std::unordered_set<int64_t> seen;
     for (const state::ThreadSnapshot& t : threads) {
-        seen.insert(t.pid);
+        if (t.tid == t.pid) {
+            seen.insert(t.pid);
+        }
     }
     state::ProcScanOptions missing = options;
     for (int64_t pid : state::list_proc_pids(options.proc_root)) {
@@ -108,6 +112,7 @@ void complete_from_proc(std::vector<state::ThreadSnapshot>& threads,
     report->completed_processes = stats.processes;
     report->completed_threads = stats.threads;
     report->completed_fds = stats.fds;
+    std::erase_if(threads, [&](const state::ThreadSnapshot& t) { return !seen.contains(t.pid); });
     for (state::ThreadSnapshot& t : *scanned) {
         threads.push_back(std::move(t));
     }
@@ -215,10 +220,10 @@ InitialStateReport load_initial_state(state::Tables& tables, const InitialStateO
             tables.load(threads);
             tables.count_proc_scan(report.completed_threads, report.completed_fds);
             report.source = InitialSource::kIterator;
-            report.threads = snapshot->tasks.size() + report.completed_threads;
-            report.fds = snapshot->files.size() + report.completed_fds;
+            report.threads = threads.size();
             for (const state::ThreadSnapshot& t : threads) {
                 report.processes += t.tid == t.pid ? 1 : 0;
+                report.fds += t.fds.size();
             }
             const capture::IterCounters& c = snapshot->counters;
             report.dropped = c.n_drops_task + c.n_drops_max_event_size;

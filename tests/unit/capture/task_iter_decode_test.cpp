@@ -1,6 +1,8 @@
 // The iterator records' decoder (capture/task_iter) and their conversion into state snapshots
 // (daemon/initial_state), on crafted records: no kernel involved.
 
+#include <unistd.h>
+
 #include <cstring>
 #include <string>
 #include <vector>
@@ -323,6 +325,32 @@ TEST(TaskIterToState, Ipv4MappedSocketsBecomeIpv4) {
     EXPECT_EQ(f.cip.family, 4);
     EXPECT_EQ(f.cip.bytes[0], 127);
     EXPECT_FALSE(state::socket_fd_from_tuple({}, false, state::L4Proto::kTcp, "", &f));
+}
+
+TEST(TaskIterToState, WhatTheIteratorMissedComesFromProc) {
+    // A snapshot with one thread of this process and not its leader (as when the leader's
+    // record was too large): the whole process, and every other process of the host, come
+    // from /proc; the orphan thread record is not loaded on top.
+    daemon::InitialStateOptions options;
+    options.iterate = []() -> base::Result<capture::IterSnapshot> {
+        capture::IterSnapshot snap;
+        capture::IterTask t;
+        t.tid = 0x3ffffff0; // above pid_max: cannot be a real thread
+        t.pid = getpid();
+        t.comm = "orphan";
+        snap.tasks.push_back(t);
+        return snap;
+    };
+    state::Tables tables;
+    daemon::InitialStateReport r = daemon::load_initial_state(tables, options);
+    EXPECT_EQ(r.source, daemon::InitialSource::kIterator);
+    EXPECT_GE(r.completed_processes, 1u);
+    EXPECT_EQ(tables.find_thread(0x3ffffff0), nullptr);
+    const state::Thread* self = tables.find_thread(getpid());
+    ASSERT_NE(self, nullptr);
+    EXPECT_FALSE(tables.process(*self)->exepath.empty());
+    EXPECT_EQ(tables.counters().n_proc_scan_threads, r.completed_threads);
+    EXPECT_EQ(r.threads, r.completed_threads);
 }
 
 TEST(TaskIterMetrics, FalcoKernelIterCounters) {

@@ -1,3 +1,4 @@
+#include "config_test_util.hpp"
 #include "daemon/config.hpp"
 #include "state/tables.hpp"
 
@@ -6,21 +7,9 @@
 namespace kestrel::daemon {
 namespace {
 
-struct Loaded {
-    base::Result<Config> config;
-    std::vector<std::string> warnings;
-};
-
-Loaded read(std::string_view yaml, std::initializer_list<std::string_view> overrides = {}) {
-    auto tree = ConfigTree::load_string(yaml, "falco.yaml");
-    EXPECT_TRUE(tree.ok());
-    for (std::string_view o : overrides) {
-        EXPECT_TRUE(tree->apply_override(o).ok()) << o;
-    }
-    std::vector<std::string> warnings;
-    auto config = read_config(*tree, &warnings);
-    return Loaded{std::move(config), std::move(warnings)};
-}
+using testing::error_of;
+using testing::Loaded;
+using testing::read;
 
 TEST(Config, DefaultsMatchFalcoShippedConfig) {
     Loaded loaded = read("");

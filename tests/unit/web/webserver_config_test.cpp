@@ -1,30 +1,15 @@
 // The `webserver` block of falco.yaml, read through the daemon's configuration.
 #include <gtest/gtest.h>
 
+#include "../daemon/config_test_util.hpp"
 #include "daemon/config.hpp"
 
 namespace kestrel::daemon {
 namespace {
 
-struct Loaded {
-    base::Result<Config> config;
-    std::vector<std::string> warnings;
-};
-
-Loaded read(std::string_view yaml, std::initializer_list<std::string_view> overrides = {}) {
-    auto tree = ConfigTree::load_string(yaml, "falco.yaml");
-    EXPECT_TRUE(tree.ok());
-    for (std::string_view o : overrides) {
-        EXPECT_TRUE(tree->apply_override(o).ok()) << o;
-    }
-    std::vector<std::string> warnings;
-    auto config = read_config(*tree, &warnings);
-    return Loaded{std::move(config), std::move(warnings)};
-}
-
-std::string error_of(const Loaded& loaded) {
-    return loaded.config.ok() ? std::string("(no error)") : loaded.config.error().to_string();
-}
+using testing::error_of;
+using testing::Loaded;
+using testing::read;
 
 TEST(WebserverConfig, DefaultsAreFalcosExceptTheLoopbackAddress) {
     Loaded loaded = read("");

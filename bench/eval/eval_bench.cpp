@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "eval/ruleset.hpp"
+#include "eval/tick_clock.hpp"
 #include "event/builder.hpp"
 #include "rules/loader.hpp"
 #include "state/tables.hpp"
@@ -177,7 +178,8 @@ void load_state(state::Tables& tables) {
         {.uid = 1000, .gid = 1000, .name = "u", .home = "/home/u", .shell = ""});
 }
 
-void run_eval(benchmark::State& state, bool all_files, eval::RuleMatching matching) {
+void run_eval(benchmark::State& state, bool all_files, eval::RuleMatching matching,
+              bool timed = false) {
     rules::RulesLoader loader;
     load(loader, all_files);
     state::Tables tables;
@@ -185,6 +187,7 @@ void run_eval(benchmark::State& state, bool all_files, eval::RuleMatching matchi
     eval::RulesetOptions opts;
     opts.matching = matching;
     opts.state = &tables;
+    opts.time_rules = timed;
     auto rs = eval::Ruleset::compile(loader.ruleset(), opts);
     auto buf = make_stream(8192);
     auto events = decode_all(buf);
@@ -212,6 +215,16 @@ void run_eval(benchmark::State& state, bool all_files, eval::RuleMatching matchi
     state.counters["checks_per_event"] =
         static_cast<double>(rs->program().checks_evaluated()) / static_cast<double>(st.events);
     state.counters["unsupported_fields"] = static_cast<double>(rs->program().unsupported_fields());
+    if (timed) {
+        // The sampled estimate of the time spent in conditions, per event: compare with the
+        // measured time per event (1 / items_per_second) to see what the rest costs.
+        const double ns_per_tick = eval::TickClock::ns_per_tick();
+        double ns = 0;
+        for (const eval::Rule& rule : rs->rules()) {
+            ns += static_cast<double>(rule.estimated_eval_ns(ns_per_tick));
+        }
+        state.counters["est_eval_ns_per_event"] = ns / static_cast<double>(st.events);
+    }
 }
 
 void BM_EvaluateStableFirst(benchmark::State& state) {
@@ -228,6 +241,24 @@ void BM_EvaluateAllFilesAll(benchmark::State& state) {
     run_eval(state, true, eval::RuleMatching::kAll);
 }
 BENCHMARK(BM_EvaluateAllFilesAll);
+
+// The same with per-rule evaluation counts and sampled timing (RulesetOptions::time_rules, what
+// the daemon turns on with metrics.rules_counters_enabled): the ratio of items_per_second to the
+// untimed run above is its cost.
+void BM_EvaluateStableFirstTimed(benchmark::State& state) {
+    run_eval(state, false, eval::RuleMatching::kFirst, true);
+}
+BENCHMARK(BM_EvaluateStableFirstTimed);
+
+void BM_EvaluateStableAllTimed(benchmark::State& state) {
+    run_eval(state, false, eval::RuleMatching::kAll, true);
+}
+BENCHMARK(BM_EvaluateStableAllTimed);
+
+void BM_EvaluateAllFilesAllTimed(benchmark::State& state) {
+    run_eval(state, true, eval::RuleMatching::kAll, true);
+}
+BENCHMARK(BM_EvaluateAllFilesAllTimed);
 
 } // namespace
 

@@ -39,7 +39,9 @@ base::Result<Ruleset> Ruleset::compile(const rules::CompiledRuleset& compiled,
     rs.state_ = options.state;
     rs.time_rules_ = options.time_rules;
     if (rs.time_rules_) {
-        (void)TickClock::ns_per_tick(); // calibrate now, never on the hot path
+        const double ns_per_tick = TickClock::ns_per_tick(); // calibrated here, off the hot path
+        rs.max_timed_ticks_ =
+            ns_per_tick > 0 ? static_cast<uint64_t>(kMaxTimedEvaluationNs / ns_per_tick) : 0;
     }
     rs.index_.resize(KES_EVT_MAX);
     Compiler compiler(rs.program_);
@@ -117,7 +119,9 @@ size_t Ruleset::run_candidates(const std::vector<uint32_t>& candidates, EvalCont
         if constexpr (kTime) {
             // One clock read per rule: each rule's end is the next one's start.
             const uint64_t end = TickClock::now();
-            rule.timed_ticks += end - start;
+            if (end - start <= max_timed_ticks_) {
+                rule.timed_ticks += end - start;
+            }
             start = end;
         }
         if (!hit) {

@@ -39,6 +39,11 @@ struct RulesetOptions {
 // (TickClock); the others only count evaluations. Which events: a multiplicative hash of the
 // event's sequence number, so a stream that repeats with a period cannot hide a rule.
 inline constexpr uint64_t kTimingSample = 64;
+// A timed evaluation longer than this is left out: the clock is wall time, and at that length
+// the thread was preempted or interrupted meanwhile; scaled by kTimingSample, one such sample
+// would outweigh thousands of real ones. (No condition takes that long: RE2 is linear and
+// fields are bounded.)
+inline constexpr uint64_t kMaxTimedEvaluationNs = 250 * 1000;
 
 struct Rule {
     const rules::CompiledRule* source = nullptr; // owned by the CompiledRuleset given to compile()
@@ -122,6 +127,7 @@ class Ruleset {
     std::vector<SkippedRule> skipped_;
     RuleMatching matching_ = RuleMatching::kFirst;
     bool time_rules_ = false;
+    uint64_t max_timed_ticks_ = 0; // kMaxTimedEvaluationNs in TickClock ticks
     const state::Tables* state_ = nullptr;
     uint64_t epoch_ = 0;
     RulesetStats stats_;

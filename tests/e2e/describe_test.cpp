@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "../falco_test_rules.hpp"
 #include "kestrel_process.hpp"
 
 namespace kestrel::e2e {
@@ -58,40 +59,17 @@ const std::string& empty_config() {
 }
 
 // falco-testing.md §3d (TestFalco_Print_Rules/json-valid-rules): rules_dir's
-// 000-single_rule.yaml, then a file appending to its rule. Falco's file appends
-// `json.value[/test] = "test"` and requires the json plugin, which Kestrel does not have; the
-// adaptation appends the container plugin's `container.label[test]` (a plugin field with an
-// argument as well, native in Kestrel) and requires the container plugin instead.
+// 000-single_rule.yaml, then a file appending to its rule (Kestrel's adaptation: see
+// falco_test_rules.hpp).
 const std::string& single_rule() {
-    static const std::string path = write_temp("000-single_rule.yaml", R"yaml(
-- list: cat_binaries
-  items: [cat]
-
-- list: cat_capable_binaries
-  items: [cat_binaries]
-
-- macro: is_cat
-  condition: proc.name in (cat_capable_binaries)
-
-- rule: open_from_cat
-  desc: A process named cat does an open
-  condition: evt.type=open and is_cat
-  output: "An open was seen (command=%proc.cmdline)"
-  priority: WARNING
-)yaml");
+    static const std::string path =
+        write_temp("000-single_rule.yaml", falco_test_rules::kRulesDirSingleRule);
     return path;
 }
 
 const std::string& appended_rule() {
-    static const std::string path = write_temp("append_container_label.yaml", R"yaml(
-- required_engine_version: 0.11.0
-- required_plugin_versions:
-  - name: container
-    version: 0.1.0
-- rule: open_from_cat
-  append: true
-  condition: and container.label[test] = "test"
-)yaml");
+    static const std::string path =
+        write_temp("append_container_label.yaml", falco_test_rules::kAppendContainerLabel);
     return path;
 }
 

@@ -23,6 +23,7 @@
 #include <set>
 #include <sstream>
 
+#include "../falco_test_rules.hpp"
 #include "kestrel_process.hpp"
 
 namespace kestrel::e2e {
@@ -38,20 +39,7 @@ std::string write_file(const std::string& name, const std::string& text) {
     return path;
 }
 
-// single_rule.yaml (loader-cases.md).
-const char* const kSingleRule = R"yaml(- required_engine_version: 2
-- list: cat_binaries
-  items: [cat]
-- list: cat_capable_binaries
-  items: [cat_binaries]
-- macro: is_cat
-  condition: proc.name in (cat_capable_binaries)
-- rule: open_from_cat
-  desc: A process named cat does an open
-  condition: evt.type=open and is_cat
-  output: "An open was seen (command=%proc.cmdline)"
-  priority: WARNING
-)yaml";
+using falco_test_rules::kSingleRule;
 
 // double_rule.yaml (loader-cases.md A6): uses single_rule's macro.
 const char* const kDoubleRule = R"yaml(- rule: exec_from_cat

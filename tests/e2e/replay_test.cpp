@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../falco_test_rules.hpp"
 #include "kestrel_process.hpp"
 
 namespace kestrel::e2e {
@@ -18,19 +19,7 @@ const std::string kCatWrite = std::string(KESTREL_SHARED_DIR) + "/corpus/scap/fa
 // single_rule.yaml from Falco's test suite (shared/reference/loader-cases.md).
 std::string write_single_rule() {
     std::string path = "/tmp/kestrel-e2e-single_rule.yaml";
-    std::ofstream(path) << R"yaml(- required_engine_version: 2
-- list: cat_binaries
-  items: [cat]
-- list: cat_capable_binaries
-  items: [cat_binaries]
-- macro: is_cat
-  condition: proc.name in (cat_capable_binaries)
-- rule: open_from_cat
-  desc: A process named cat does an open
-  condition: evt.type=open and is_cat
-  output: "An open was seen (command=%proc.cmdline)"
-  priority: WARNING
-)yaml";
+    std::ofstream(path) << falco_test_rules::kSingleRule;
     return path;
 }
 

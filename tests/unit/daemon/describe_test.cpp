@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../../falco_test_rules.hpp"
 #include "daemon/describe.hpp"
 #include "rules/loader.hpp"
 #include "rules/yaml_reader.hpp"
@@ -15,35 +16,9 @@ namespace kestrel::daemon {
 namespace {
 
 // falco-testing.md §3d: single_rule.yaml (rules_dir/000-single_rule.yaml form), then a second
-// file appending to the rule. Falco's example appends `json.value[/test] = "test"` with the
-// json plugin required; Kestrel has no json plugin, so this uses the container plugin's
-// `container.label[test]`, a plugin field with an argument too (Kestrel provides it natively).
-constexpr const char* kSingleRule = R"yaml(
-- list: cat_binaries
-  items: [cat]
-
-- list: cat_capable_binaries
-  items: [cat_binaries]
-
-- macro: is_cat
-  condition: proc.name in (cat_capable_binaries)
-
-- rule: open_from_cat
-  desc: A process named cat does an open
-  condition: evt.type=open and is_cat
-  output: "An open was seen (command=%proc.cmdline)"
-  priority: WARNING
-)yaml";
-
-constexpr const char* kAppend = R"yaml(
-- required_engine_version: 0.11.0
-- required_plugin_versions:
-  - name: container
-    version: 0.1.0
-- rule: open_from_cat
-  append: true
-  condition: and container.label[test] = "test"
-)yaml";
+// file appending to the rule (Kestrel's adaptation: see falco_test_rules.hpp).
+const std::string& kSingleRule = falco_test_rules::kRulesDirSingleRule;
+const std::string& kAppend = falco_test_rules::kAppendContainerLabel;
 
 struct Loaded {
     rules::RulesLoader loader;

@@ -2,6 +2,7 @@
 // Falco's code and message, or warns with Falco's code. Cases that need the evaluator to count
 // alerts assert on the compiled condition instead (what the alert count follows from).
 
+#include "../../falco_test_rules.hpp"
 #include "loader_test_util.hpp"
 
 #include <unistd.h>
@@ -16,19 +17,7 @@ using namespace kestrel::rules::testing;
 using E = LoadErrorCode;
 using W = LoadWarningCode;
 
-const std::string kSingleRule = R"YAML(- required_engine_version: 2
-- list: cat_binaries
-  items: [cat]
-- list: cat_capable_binaries
-  items: [cat_binaries]
-- macro: is_cat
-  condition: proc.name in (cat_capable_binaries)
-- rule: open_from_cat
-  desc: A process named cat does an open
-  condition: evt.type=open and is_cat
-  output: "An open was seen (command=%proc.cmdline)"
-  priority: WARNING
-)YAML";
+using falco_test_rules::kSingleRule;
 
 // ---- A. Top-level structure and YAML ----
 

@@ -106,15 +106,6 @@ std::string write_rule(const std::string& dir) {
     return path;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
-
 // True once the process has exited (a zombie until wait_exit() reaps it), without reaping it.
 bool kestrel_exited(const KestrelProcess& process) {
     std::ifstream stat("/proc/" + std::to_string(process.pid()) + "/stat");
@@ -160,7 +151,7 @@ class HttpOutputE2E : public ::testing::Test {
             run_kestrel({"-e", kCapture, "-r", rule_, "-o", "json_output=true", "-o",
                          "stdout_output.enabled=true", "-o", "syslog_output.enabled=false"});
         EXPECT_EQ(ref.exit_code, 0) << ref.err;
-        return lines_of(ref.out);
+        return split_lines(ref.out);
     }
 
     std::string root_;

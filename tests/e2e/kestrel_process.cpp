@@ -21,13 +21,6 @@ std::string temp_path(const char* tag) {
     return pattern;
 }
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
 std::vector<char*> to_argv(std::vector<std::string>& args) {
     std::vector<char*> argv;
     for (std::string& arg : args) {
@@ -61,8 +54,8 @@ KestrelProcess::~KestrelProcess() {
     unlink(stderr_path_.c_str());
 }
 
-std::string KestrelProcess::read_stdout() const { return slurp(stdout_path_); }
-std::string KestrelProcess::read_stderr() const { return slurp(stderr_path_); }
+std::string KestrelProcess::read_stdout() const { return read_file(stdout_path_); }
+std::string KestrelProcess::read_stderr() const { return read_file(stderr_path_); }
 
 int KestrelProcess::stop() {
     if (pid_ <= 0) {
@@ -107,6 +100,22 @@ pid_t run_program(const std::vector<std::string>& args) {
     int status = 0;
     waitpid(pid, &status, 0);
     return pid;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        lines.push_back(line);
+    }
+    return lines;
 }
 
 } // namespace kestrel::e2e

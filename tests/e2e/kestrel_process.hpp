@@ -3,7 +3,9 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace kestrel::e2e {
@@ -45,5 +47,23 @@ Outcome run_kestrel(const std::vector<std::string>& args);
 
 // Runs a program to completion and returns its pid (for matching events), or -1.
 pid_t run_program(const std::vector<std::string>& argv);
+
+// A whole file ("" if it cannot be read).
+std::string read_file(const std::string& path);
+
+// `text` cut at each newline (no trailing empty line).
+std::vector<std::string> split_lines(const std::string& text);
+
+// Polls until `done()` holds, for up to 30 s (receivers and outputs work asynchronously): a hang
+// guard, not a timing assertion.
+template <typename F> bool poll_until(F done) {
+    for (int i = 0; i < 3000; ++i) {
+        if (done()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return done();
+}
 
 } // namespace kestrel::e2e

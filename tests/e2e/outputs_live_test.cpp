@@ -21,24 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// Polls until `done()`: a hang guard, not a timing assertion.
-template <typename F> bool eventually(F done) {
-    for (int i = 0; i < 3000; ++i) {
-        if (done()) {
-            return true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return done();
-}
-
 TEST(OutputsLive, Sigusr1ReopensTheFileAndSigtermExitsCleanly) {
     char tmpl[] = "/tmp/kestrel-e2e-usr1-XXXXXX";
     const std::string dir = ::mkdtemp(tmpl);
@@ -55,33 +37,35 @@ TEST(OutputsLive, Sigusr1ReopensTheFileAndSigtermExitsCleanly) {
     KestrelProcess kestrel({"-r", rules, "-o", "file_output.enabled=true", "-o",
                             "file_output.keep_alive=true", "-o", "file_output.filename=" + events,
                             "-o", "syslog_output.enabled=false", "-o", "webserver.enabled=false"});
-    ASSERT_TRUE(eventually([&] {
+    ASSERT_TRUE(poll_until([&] {
         return kestrel.read_stderr().find("live: watching the host") != std::string::npos;
     })) << kestrel.read_stderr();
 
     std::ofstream(dir + "/touch-before") << "x";
-    ASSERT_TRUE(eventually([&] { return slurp(events).find("touch-before") != std::string::npos; }))
-        << kestrel.read_stderr();
+    ASSERT_TRUE(poll_until([&] {
+        return read_file(events).find("touch-before") != std::string::npos;
+    })) << kestrel.read_stderr();
 
     fs::rename(events, events + ".1"); // logrotate
     ASSERT_EQ(::kill(kestrel.pid(), SIGUSR1), 0);
-    ASSERT_TRUE(eventually([&] {
+    ASSERT_TRUE(poll_until([&] {
         return kestrel.read_stderr().find("output file: reopened") != std::string::npos;
     })) << kestrel.read_stderr();
 
     std::ofstream(dir + "/touch-after") << "x";
-    ASSERT_TRUE(eventually([&] { return slurp(events).find("touch-after") != std::string::npos; }))
-        << kestrel.read_stderr();
+    ASSERT_TRUE(poll_until([&] {
+        return read_file(events).find("touch-after") != std::string::npos;
+    })) << kestrel.read_stderr();
 
     ASSERT_EQ(::kill(kestrel.pid(), SIGTERM), 0);
     EXPECT_EQ(kestrel.wait_exit(), 0) << kestrel.read_stderr();
-    const std::string rotated = slurp(events + ".1");
-    const std::string current = slurp(events);
+    const std::string rotated = read_file(events + ".1");
+    const std::string current = read_file(events);
     EXPECT_NE(rotated.find("touch-before"), std::string::npos);
     EXPECT_EQ(rotated.find("touch-after"), std::string::npos) << rotated;
     EXPECT_EQ(current.find("touch-before"), std::string::npos) << current;
     // Each line went to stdout too, and nothing was dropped on the way out.
-    EXPECT_EQ(slurp(events + ".1") + current, kestrel.read_stdout());
+    EXPECT_EQ(read_file(events + ".1") + current, kestrel.read_stdout());
     EXPECT_NE(kestrel.read_stderr().find("output file: "), std::string::npos);
     EXPECT_EQ(kestrel.read_stderr().find("not drained"), std::string::npos);
     fs::remove_all(dir);

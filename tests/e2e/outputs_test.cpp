@@ -42,33 +42,6 @@ class TempDir {
     std::string path_;
 };
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
-
-// Polls until `done()` (receivers work asynchronously); a hang guard, not a timing assertion.
-template <typename F> bool eventually(F done) {
-    for (int i = 0; i < 3000; ++i) {
-        if (done()) {
-            return true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return done();
-}
-
 // cat_write.scap: cat's 4 opens alert twice each (replay_test.cpp), 8 Warning alerts.
 std::string write_open_rule(const TempDir& dir) {
     std::string path = dir.file("rule.yaml");
@@ -141,7 +114,7 @@ class Rsyslogd {
                   static_cast<char*>(nullptr));
             _exit(127);
         }
-        ready_ = eventually([&] { return fs::exists(socket_); });
+        ready_ = poll_until([&] { return fs::exists(socket_); });
     }
     ~Rsyslogd() {
         if (pid_ > 0) {
@@ -154,7 +127,7 @@ class Rsyslogd {
 
     [[nodiscard]] bool ready() const { return ready_; }
     [[nodiscard]] const std::string& socket() const { return socket_; }
-    [[nodiscard]] std::vector<std::string> lines() const { return lines_of(slurp(out_)); }
+    [[nodiscard]] std::vector<std::string> lines() const { return split_lines(read_file(out_)); }
 
   private:
     std::string socket_;
@@ -171,9 +144,9 @@ TEST(Outputs, RealRsyslogdGetsFalcosFacilityAndSeverity) {
                                "syslog_output.enabled=true", "-o",
                                "syslog_output.socket_path=" + syslogd.socket()});
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    std::vector<std::string> out = lines_of(run.out);
+    std::vector<std::string> out = split_lines(run.out);
     ASSERT_EQ(out.size(), 8u) << run.err;
-    ASSERT_TRUE(eventually([&] { return syslogd.lines().size() >= 8; })) << run.err;
+    ASSERT_TRUE(poll_until([&] { return syslogd.lines().size() >= 8; })) << run.err;
     std::vector<std::string> got = syslogd.lines();
     ASSERT_EQ(got.size(), 8u);
     for (size_t i = 0; i < got.size(); ++i) {
@@ -194,8 +167,8 @@ TEST(Outputs, ProgramKeepAliveAndPerAlertGetStdoutsLinesInOrder) {
                                    std::string("program_output.keep_alive=") + keep_alive, "-o",
                                    "program_output.program=cat >> " + got});
         ASSERT_EQ(run.exit_code, 0) << run.err;
-        ASSERT_EQ(lines_of(run.out).size(), 8u) << run.err;
-        EXPECT_EQ(slurp(got), run.out) << "keep_alive=" << keep_alive;
+        ASSERT_EQ(split_lines(run.out).size(), 8u) << run.err;
+        EXPECT_EQ(read_file(got), run.out) << "keep_alive=" << keep_alive;
         SinkSummary program = summary_of(run.err, "program");
         EXPECT_EQ(program.delivered, 8u) << run.err;
         EXPECT_EQ(program.dropped, 0u) << run.err;
@@ -210,8 +183,8 @@ TEST(Outputs, BufferedFileIsCompleteAtExit) {
                                "file_output.enabled=true", "-o", "file_output.keep_alive=true",
                                "-o", "file_output.filename=" + file, "-o", "json_output=true"});
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    ASSERT_GT(lines_of(run.out).size(), 10u) << run.err;
-    EXPECT_EQ(slurp(file), run.out);
+    ASSERT_GT(split_lines(run.out).size(), 10u) << run.err;
+    EXPECT_EQ(read_file(file), run.out);
 }
 
 TEST(Outputs, ProgramThatNeverReadsStopsNeitherEventsNorShutdown) {
@@ -240,7 +213,7 @@ TEST(Outputs, ProgramThatNeverReadsStopsNeitherEventsNorShutdown) {
     // Nothing lost silently: each queued alert was delivered or counted as dropped, per sink.
     EXPECT_EQ(program.delivered + program.dropped, queued) << run.err;
     EXPECT_EQ(out.delivered + out.dropped, queued) << run.err;
-    EXPECT_EQ(lines_of(run.out).size(), out.delivered);
+    EXPECT_EQ(split_lines(run.out).size(), out.delivered);
 }
 
 } // namespace

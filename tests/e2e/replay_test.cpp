@@ -23,15 +23,6 @@ std::string write_single_rule() {
     return path;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
-
 struct ReplayRun {
     int exit_code;
     std::vector<std::string> lines;
@@ -40,7 +31,7 @@ struct ReplayRun {
 
 ReplayRun replay(const std::vector<std::string>& args) {
     Outcome outcome = run_kestrel(args);
-    return ReplayRun{outcome.exit_code, lines_of(outcome.out), outcome.err};
+    return ReplayRun{outcome.exit_code, split_lines(outcome.out), outcome.err};
 }
 
 TEST(Replay, CatWriteOpensAlertInFalcoTextForm) {

@@ -156,13 +156,14 @@ std::set<std::string> declared_families(const std::string& exposition) {
     return families;
 }
 
-// Every falcosecurity_* metric named in the dashboard's queries, histogram suffixes removed.
+// Every falcosecurity_* and kestrel_* metric named in the dashboard's queries, histogram
+// suffixes removed.
 std::set<std::string> dashboard_metric_names(const json& node) {
     std::set<std::string> names;
     if (node.is_object()) {
         for (const auto& [key, value] : node.items()) {
             if (key == "expr" && value.is_string()) {
-                static const std::regex metric(R"(falcosecurity_[a-zA-Z0-9_]+)");
+                static const std::regex metric(R"((falcosecurity|kestrel)_[a-zA-Z0-9_]+)");
                 std::string expr = value;
                 for (std::sregex_iterator it(expr.begin(), expr.end(), metric), end; it != end;
                      ++it) {

@@ -11,10 +11,8 @@
 #include <arpa/inet.h>
 #include <benchmark/benchmark.h>
 
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <new>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,23 +23,9 @@
 #include "rules/loader.hpp"
 #include "state/tables.hpp"
 
-namespace {
-
-std::atomic<uint64_t> g_allocs{0};
-
-} // namespace
-
-// Counts heap allocations so the benchmark can show the steady state allocates nothing.
-void* operator new(size_t n) {
-    g_allocs.fetch_add(1, std::memory_order_relaxed);
-    void* p = std::malloc(n == 0 ? 1 : n);
-    if (p == nullptr) {
-        std::abort();
-    }
-    return p;
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t /*n*/) noexcept { std::free(p); }
+// Counts heap allocations (the unit tests' counter) so the benchmark can show the steady state
+// allocates nothing.
+#include "../../tests/unit/alloc_counter.hpp"
 
 namespace {
 
@@ -197,13 +181,13 @@ void run_eval(benchmark::State& state, bool all_files, eval::RuleMatching matchi
         rs->evaluate(v);
     }
     auto base = rs->stats();
-    uint64_t allocs_before = g_allocs.load();
+    uint64_t allocs_before = alloc_counter::allocations();
     for (auto _ : state) {
         for (const auto& v : events) {
             matches += rs->evaluate(v);
         }
     }
-    uint64_t allocs = g_allocs.load() - allocs_before;
+    uint64_t allocs = alloc_counter::allocations() - allocs_before;
     auto st = rs->stats();
     double evs = static_cast<double>(st.events - base.events);
     state.SetItemsProcessed(static_cast<int64_t>(evs));

@@ -59,12 +59,13 @@ int BPF_PROG(kes_sys_exit, struct pt_regs *regs, long ret)
 	__u16 id = evt ? *evt : 0;
 	if (id == 0 && nr != KES_NR_IA32_EXECVE)
 		return 0;
-	if ((bpf_get_current_pid_tgid() >> 32) == kestrel_tgid)
+	/* The task's own fields by direct load: one helper call here, not two (pid_tgid). */
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (task->tgid == kestrel_tgid)
 		return 0;
 	/* 32-bit syscalls use another numbering: not supported yet, never misread. One exception:
 	 * a successful exec of a 32-bit image leaves TS_COMPAT set and orig_ax rewritten to
 	 * __NR_ia32_execve (set_personality_ia32), and must not go unseen. */
-	struct task_struct *task = bpf_get_current_task_btf();
 	if (task->thread_info.status & KES_TS_COMPAT) {
 		if (nr != KES_NR_IA32_EXECVE || ret != 0)
 			return 0;

@@ -9,11 +9,12 @@
 #define KESTREL_PATH_H
 
 #include "record.h"
+#include "file.h"
 
 struct path_walk {
-	struct dentry *dentry;
-	struct dentry *mnt_root;
-	struct mount *mnt;
+	__u64 dentry; /* kernel addresses, read through KES_KPTR: direct loads, no helper */
+	__u64 mnt_root;
+	__u64 mnt;
 	__u32 scratch_idx;
 	__u32 pos; /* first byte of the path staged so far in scratch->path */
 	__u32 truncated;
@@ -26,29 +27,29 @@ static long path_walk_step(__u32 i, void *arg)
 	if (!s || !w->dentry)
 		return 1;
 
-	struct dentry *d = w->dentry;
-	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	struct dentry *d = KES_KPTR(struct dentry, w->dentry);
+	__u64 parent = (__u64)d->d_parent;
 	int last = 0;
-	if (d == w->mnt_root || d == parent) {
-		if (d != w->mnt_root) {
+	if (w->dentry == w->mnt_root || w->dentry == parent) {
+		if (w->dentry != w->mnt_root) {
 			/* A dentry outside any mount tree (memfd, pipe, disconnected): its own name
 			 * is all there is. Alone, it is reported bare ("memfd:x"), as Falco's
 			 * d_path approximation does. */
 			last = 1;
 		} else {
-			struct mount *m = w->mnt;
-			struct mount *mp = BPF_CORE_READ(m, mnt_parent);
-			if (mp == m || !mp)
+			struct mount *m = KES_KPTR(struct mount, w->mnt);
+			__u64 mp = (__u64)m->mnt_parent;
+			if (mp == w->mnt || !mp)
 				return 1; /* the root of the mount namespace */
-			w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
+			w->dentry = (__u64)m->mnt_mountpoint;
 			w->mnt = mp;
-			w->mnt_root = BPF_CORE_READ(mp, mnt.mnt_root);
+			w->mnt_root = (__u64)KES_KPTR(struct mount, mp)->mnt.mnt_root;
 			return 0;
 		}
 	}
 
-	__u32 len = BPF_CORE_READ(d, d_name.len);
-	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+	__u32 len = d->d_name.len;
+	const unsigned char *name = d->d_name.name;
 	if (len >= KES_NAME_MAX)
 		len = KES_NAME_MAX - 1;
 	if (len == 0)
@@ -62,7 +63,8 @@ static long path_walk_step(__u32 i, void *arg)
 		return 1;
 	}
 	pos -= need;
-	/* pos + slash + len <= KES_PATH_MAX - 1: stays in front of the NUL at KES_PATH_MAX - 1. */
+	/* pos + slash + len <= KES_PATH_MAX - 1: stays in front of the NUL at KES_PATH_MAX - 1.
+	 * The name's bytes are the one helper call of a step (a copy of variable length). */
 	bpf_probe_read_kernel(&s->path[(pos + slash) & (KES_PATH_MAX - 1)],
 			      len & (KES_NAME_MAX - 1), name);
 	if (slash)
@@ -79,21 +81,21 @@ static __always_inline void rec_push_path(struct rec *r, __u32 idx, struct kes_s
 {
 	if (!vfsmnt || !dentry)
 		return;
+	struct vfsmount *vm = KES_KPTR(struct vfsmount, vfsmnt);
 	struct path_walk w = {
-	    .dentry = dentry,
-	    .mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
-	    .mnt = container_of(vfsmnt, struct mount, mnt),
+	    .dentry = (__u64)dentry,
+	    .mnt_root = (__u64)vm->mnt_root,
+	    /* container_of as an address: a BTF pointer may not be moved before its object. */
+	    .mnt = (__u64)vfsmnt - bpf_core_field_offset(struct mount, mnt),
 	    .scratch_idx = scratch_idx,
 	    .pos = KES_PATH_MAX - 1,
 	    .truncated = 0,
 	};
 	s->path[KES_PATH_MAX - 1] = 0;
 	bpf_loop(KES_PATH_COMPONENTS, path_walk_step, &w, 0);
-	struct dentry *last = w.dentry;
-	if (last && w.truncated == 0) {
+	if (w.dentry && w.truncated == 0) {
 		/* Stopped by the bound rather than by reaching the root. */
-		struct dentry *parent = BPF_CORE_READ(last, d_parent);
-		if (last != parent)
+		if (w.dentry != (__u64)KES_KPTR(struct dentry, w.dentry)->d_parent)
 			w.truncated = 1;
 	}
 	__u32 pos = w.pos;
@@ -124,8 +126,8 @@ static __always_inline void rec_push_file_path(struct rec *r, __u32 idx, struct 
 {
 	if (!f)
 		return;
-	rec_push_path(r, idx, s, scratch_idx, BPF_CORE_READ(f, f_path.mnt),
-		      BPF_CORE_READ(f, f_path.dentry));
+	struct file *kf = KES_KPTR(struct file, f);
+	rec_push_path(r, idx, s, scratch_idx, kf->f_path.mnt, kf->f_path.dentry);
 }
 
 /* --- cgroups ------------------------------------------------------------------------------ */

@@ -162,7 +162,14 @@ static __always_inline void kes_output(void *data, __u32 len, __u32 tid, __u32 p
 	h->cpu = (__u16)cpu;
 	h->flags = hdr_flags;
 	h->reserved = 0;
-	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	/* Two direct loads instead of bpf_get_current_comm() (strscpy_pad: strnlen, memcpy and
+	 * memset behind a helper call, ~50 ns per record measured with perf). comm[] always ends
+	 * in a NUL (set_task_comm pads it); a rename racing with this read can at worst mix the
+	 * old and new names, and the last byte is forced to 0 anyway. */
+	const __u64 *comm = (const __u64 *)bpf_get_current_task_btf()->comm;
+	*(__u64 *)&h->comm[0] = comm[0];
+	*(__u64 *)&h->comm[8] = comm[1];
+	h->comm[15] = 0;
 
 	struct kes_counters *c = counters_get();
 	__u32 ring_idx = cpu / cpus_per_ring;

@@ -16,12 +16,12 @@
 
 static __always_inline __u32 file_dev(struct file *f)
 {
-	return encode_dev(BPF_CORE_READ(f, f_inode, i_sb, s_dev));
+	return encode_dev(KES_KPTR(struct file, f)->f_inode->i_sb->s_dev);
 }
 
 static __always_inline __u64 file_ino(struct file *f)
 {
-	return BPF_CORE_READ(f, f_inode, i_ino);
+	return KES_KPTR(struct file, f)->f_inode->i_ino;
 }
 
 /* --- creat, open_by_handle_at --------------------------------------------------------------- */

@@ -62,7 +62,7 @@ static __always_inline void fill_open(struct pt_regs *regs, long ret, __u16 evt)
 	/* Falco reports the mode only when the call can create a file. */
 	__u32 ppm_mode = (flags & (KES_O_CREAT_LNX | KES_O_TMPFILE_LNX)) ? (__u32)mode & 07777 : 0;
 	struct file *f = ret >= 0 ? fd_to_file(task, ret) : NULL;
-	if (f && (BPF_CORE_READ(f, f_mode) & KES_FMODE_CREATED))
+	if (f && (f->f_mode & KES_FMODE_CREATED))
 		ppm_flags |= KES_O_F_CREATED;
 
 	/* Parameter order differs per event (schema/events.yaml). */
@@ -75,9 +75,8 @@ static __always_inline void fill_open(struct pt_regs *regs, long ret, __u16 evt)
 		rec_push_u32(&r, KES_P_OPEN_FLAGS, ppm_flags);
 		rec_push_u32(&r, KES_P_OPEN_MODE, ppm_mode);
 		if (f) {
-			rec_push_u32(&r, KES_P_OPEN_DEV,
-				     encode_dev(BPF_CORE_READ(f, f_inode, i_sb, s_dev)));
-			rec_push_u64(&r, KES_P_OPEN_INO, BPF_CORE_READ(f, f_inode, i_ino));
+			rec_push_u32(&r, KES_P_OPEN_DEV, encode_dev(f->f_inode->i_sb->s_dev));
+			rec_push_u64(&r, KES_P_OPEN_INO, f->f_inode->i_ino);
 		}
 	} else if (evt == KES_EVT_OPENAT) {
 		rec_push_s64(&r, KES_P_OPENAT_FD, ret);
@@ -89,9 +88,8 @@ static __always_inline void fill_open(struct pt_regs *regs, long ret, __u16 evt)
 		rec_push_u32(&r, KES_P_OPENAT_FLAGS, ppm_flags);
 		rec_push_u32(&r, KES_P_OPENAT_MODE, ppm_mode);
 		if (f) {
-			rec_push_u32(&r, KES_P_OPENAT_DEV,
-				     encode_dev(BPF_CORE_READ(f, f_inode, i_sb, s_dev)));
-			rec_push_u64(&r, KES_P_OPENAT_INO, BPF_CORE_READ(f, f_inode, i_ino));
+			rec_push_u32(&r, KES_P_OPENAT_DEV, encode_dev(f->f_inode->i_sb->s_dev));
+			rec_push_u64(&r, KES_P_OPENAT_INO, f->f_inode->i_ino);
 		}
 	} else {
 		rec_push_s64(&r, KES_P_OPENAT2_FD, ret);
@@ -104,13 +102,11 @@ static __always_inline void fill_open(struct pt_regs *regs, long ret, __u16 evt)
 		rec_push_u32(&r, KES_P_OPENAT2_MODE, ppm_mode);
 		rec_push_u32(&r, KES_P_OPENAT2_RESOLVE, resolve_to_ppm(resolve));
 		if (f) {
-			rec_push_u32(&r, KES_P_OPENAT2_DEV,
-				     encode_dev(BPF_CORE_READ(f, f_inode, i_sb, s_dev)));
-			rec_push_u64(&r, KES_P_OPENAT2_INO, BPF_CORE_READ(f, f_inode, i_ino));
+			rec_push_u32(&r, KES_P_OPENAT2_DEV, encode_dev(f->f_inode->i_sb->s_dev));
+			rec_push_u64(&r, KES_P_OPENAT2_INO, f->f_inode->i_ino);
 		}
 	}
-	__u64 id = bpf_get_current_pid_tgid();
-	rec_submit(&r, (__u32)id, id >> 32, KES_DROP_OPEN);
+	rec_submit(&r, task->pid, task->tgid, KES_DROP_OPEN);
 }
 
 KES_EXIT_PROG(open)

@@ -62,6 +62,8 @@ base::Result<RingReader> RingReader::create(std::span<const base::UniqueFd> ring
         ring.producer_pos = static_cast<const uint64_t*>(ring.producer_map);
         ring.data = static_cast<const uint8_t*>(ring.producer_map) + reader.page_size_;
         ring.cons = load_acquire(ring.consumer_pos);
+        ring.published = ring.cons;
+        ring.prod = ring.cons;
         reader.rings_.push_back(ring);
 
         struct epoll_event ev = {};
@@ -114,8 +116,13 @@ void RingReader::unmap_all() {
 }
 
 bool RingReader::peek(Ring& ring) {
-    uint64_t prod = load_acquire(ring.producer_pos);
-    while (ring.cons < prod) {
+    for (;;) {
+        if (ring.cons >= ring.prod) {
+            ring.prod = load_acquire(ring.producer_pos);
+            if (ring.cons >= ring.prod) {
+                return false;
+            }
+        }
         const uint8_t* hdr = ring.data + (ring.cons & ring.mask);
         uint32_t len_word = load_acquire(reinterpret_cast<const uint32_t*>(hdr));
         if ((len_word & kBusy) != 0) {
@@ -125,7 +132,6 @@ bool RingReader::peek(Ring& ring) {
         uint64_t total = (static_cast<uint64_t>(len) + kRecordHeader + 7) & ~uint64_t{7};
         if ((len_word & kDiscard) != 0) {
             ring.cons += total;
-            __atomic_store_n(ring.consumer_pos, ring.cons, __ATOMIC_RELEASE);
             continue;
         }
         ring.head = hdr + kRecordHeader;
@@ -138,15 +144,25 @@ bool RingReader::peek(Ring& ring) {
         ring.has_head = true;
         return true;
     }
-    return false;
 }
 
 void RingReader::consume_head(Ring& ring) {
     uint64_t total = (static_cast<uint64_t>(ring.head_len) + kRecordHeader + 7) & ~uint64_t{7};
     ring.cons += total;
     ring.has_head = false;
-    // Release: the kernel may reuse the space only after we are done reading it.
-    __atomic_store_n(ring.consumer_pos, ring.cons, __ATOMIC_RELEASE);
+    // A long burst still hands space back as it goes: a producer must never find the ring full
+    // only because the reader has not said so yet.
+    if (ring.cons - ring.published > (ring.mask + 1) / 8) {
+        publish(ring);
+    }
+}
+
+void RingReader::publish(Ring& ring) {
+    if (ring.cons != ring.published) {
+        // Release: the kernel may reuse the space only after we are done reading it.
+        __atomic_store_n(ring.consumer_pos, ring.cons, __ATOMIC_RELEASE);
+        ring.published = ring.cons;
+    }
 }
 
 void RingReader::refill_empty() {
@@ -185,6 +201,9 @@ size_t RingReader::drain_impl(RecordFn fn, void* ctx, size_t max_records) {
         } else {
             empty_.push_back(r);
         }
+    }
+    for (auto& ring : rings_) {
+        publish(ring);
     }
     return delivered;
 }

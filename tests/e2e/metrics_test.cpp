@@ -129,6 +129,14 @@ TEST(MetricsE2E, LiveSnapshotsWithDefaultToggles) {
         EXPECT_TRUE(names.contains(field)) << field;
     }
     EXPECT_TRUE(has_prefix(names, "scap.syscall_counts."));
+    // Kestrel's per-rule evaluation counts and time, with rules_counters_enabled (the default).
+    EXPECT_TRUE(has_prefix(names, "kestrel.rules."));
+    const auto& fields = run.file_lines.back()["output_fields"];
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        if (it.key().starts_with("kestrel.rules.") && it.key().ends_with(".evaluations")) {
+            EXPECT_GT(it.value().get<uint64_t>(), 0u) << it.key(); // zeros are left out
+        }
+    }
     // Live events flow: the kernel counted some between the two last snapshots.
     EXPECT_GT(run.file_lines.back()["output_fields"]["scap.n_evts"].get<uint64_t>(), 0u);
     EXPECT_TRUE(names.contains("falco.evts_rate_sec") || names.contains("scap.evts_rate_sec"));
@@ -149,6 +157,7 @@ TEST(MetricsE2E, DisabledTogglesLeaveTheirFieldsOut) {
     EXPECT_FALSE(has_prefix(names, "falco.memory_"));
     EXPECT_FALSE(names.contains("falco.n_threads"));
     EXPECT_FALSE(has_prefix(names, "falco.rules."));
+    EXPECT_FALSE(has_prefix(names, "kestrel.rules.")); // they go with rules_counters_enabled
     EXPECT_TRUE(names.contains("scap.n_evts_cpu_0"));
     EXPECT_TRUE(names.contains("scap.n_drops_cpu_0"));
     // include_empty_values: the zero drop categories are there.

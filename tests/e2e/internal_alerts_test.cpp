@@ -19,7 +19,6 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,33 +35,6 @@ using nlohmann::json;
 
 constexpr std::string_view kSnapshotRule = "Falco internal: metrics snapshot";
 constexpr std::string_view kDropRule = "Falco internal: syscall event drop";
-
-// Polls until `done()`: a hang guard, not a timing assertion.
-template <typename F> bool eventually(F done) {
-    for (int i = 0; i < 3000; ++i) {
-        if (done()) {
-            return true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return done();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // The first JSON document among `texts` whose rule is `rule` (null if none).
 json find_rule(const std::vector<std::string>& texts, std::string_view rule) {
@@ -207,12 +179,12 @@ TEST(InternalAlertsE2E, SnapshotAndDropAlertsReachEveryOutput) {
          "-o", "syslog_output.enabled=true",
          "-o", "syslog_output.socket_path=" + dir + "/log.sock"});
     ASSERT_TRUE(kestrel.started());
-    ASSERT_TRUE(eventually([&] {
+    ASSERT_TRUE(poll_until([&] {
         return kestrel.read_stderr().find("live: watching the host") != std::string::npos;
     })) << kestrel.read_stderr();
 
     auto everywhere = [&] {
-        std::vector<std::string> program_lines = lines_of(slurp(program_out));
+        std::vector<std::string> program_lines = split_lines(read_file(program_out));
         std::vector<std::string> bodies = http.bodies();
         return !find_rule(bodies, kSnapshotRule).is_null() &&
                !find_rule(bodies, kDropRule).is_null() &&
@@ -220,7 +192,7 @@ TEST(InternalAlertsE2E, SnapshotAndDropAlertsReachEveryOutput) {
                !find_rule(program_lines, kDropRule).is_null() &&
                !syslog.find(kSnapshotRule).empty() && !syslog.find(kDropRule).empty();
     };
-    const bool arrived = eventually(everywhere);
+    const bool arrived = poll_until(everywhere);
     ASSERT_EQ(kestrel.stop(), 0) << kestrel.read_stderr();
     ASSERT_TRUE(arrived) << kestrel.read_stderr();
 
@@ -243,7 +215,7 @@ TEST(InternalAlertsE2E, SnapshotAndDropAlertsReachEveryOutput) {
     }
 
     // program_output: the same lines on the program's stdin.
-    std::vector<std::string> program_lines = lines_of(slurp(program_out));
+    std::vector<std::string> program_lines = split_lines(read_file(program_out));
     EXPECT_EQ(find_rule(program_lines, kSnapshotRule)["priority"], "Informational");
     EXPECT_EQ(find_rule(program_lines, kDropRule)["priority"], "Debug");
 
@@ -257,7 +229,7 @@ TEST(InternalAlertsE2E, SnapshotAndDropAlertsReachEveryOutput) {
               "internal");
 
     // stdout (enabled by default) has them too, and the outputs delivered every one.
-    std::vector<std::string> out_lines = lines_of(kestrel.read_stdout());
+    std::vector<std::string> out_lines = split_lines(kestrel.read_stdout());
     EXPECT_FALSE(find_rule(out_lines, kSnapshotRule).is_null());
     EXPECT_FALSE(find_rule(out_lines, kDropRule).is_null());
     EXPECT_NE(kestrel.read_stderr().find("0 dropped with the queue full"), std::string::npos)

@@ -15,6 +15,8 @@
 const volatile __u32 kestrel_tgid = 0;	   /* Kestrel's own tgid: its syscalls are never emitted */
 const volatile __u32 cpus_per_ring = 1;	   /* ring index = cpu / cpus_per_ring */
 const volatile __u64 wakeup_threshold = 1; /* bytes pending in a ring before a forced wakeup */
+/* A record forces a wakeup when this CPU forced none for this long (0: never): record.h. */
+const volatile __u64 wakeup_interval_ns = 1000000;
 const volatile __u32 ncpus = 1; /* possible CPUs: procexit uses scratch slots [ncpus, 2*ncpus) */
 const volatile bool count_syscalls = true; /* count every syscall by number (syscall_counts) */
 
@@ -89,6 +91,14 @@ struct {
 	__type(key, __u32);
 	__array(values, struct kes_ring);
 } rings SEC(".maps");
+
+/* Per CPU: boot-clock time of the last wakeup a record of this CPU forced (record.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} last_wakeup SEC(".maps");
 
 static __always_inline struct kes_counters *counters_get(void)
 {

@@ -123,25 +123,7 @@ class HooksTest : public ProbeTest {
         opts.cpus_for_each_buffer = 1;
         opts.buf_size_preset = 5; // 16 MiB: every context switch and page fault of the host
         opts.events = {KES_EVT_PROCEXIT, KES_EVT_PAGE_FAULT, KES_EVT_SWITCH, KES_EVT_SIGNALDELIVER};
-        auto probe = Probe::start(opts);
-        if (!probe.ok()) {
-            start_error_ = probe.error().to_string();
-            return;
-        }
-        probe_ = std::move(probe).value();
-        auto reader = RingReader::create(probe_->ring_fds(), probe_->ring_size());
-        if (!reader.ok()) {
-            start_error_ = reader.error().to_string();
-            return;
-        }
-        reader_ = std::make_unique<RingReader>(std::move(reader).value());
-        auto stats = probe_->program_stats();
-        if (stats.ok()) {
-            for (const auto& p : *stats) {
-                std::printf("[probe] %-24s %-28s verified_insns=%u xlated=%u bytes\n",
-                            p.name.c_str(), p.section.c_str(), p.verified_insns, p.xlated_bytes);
-            }
-        }
+        start_probe(opts);
     }
 };
 

@@ -115,6 +115,12 @@ class ProbeTest : public ::testing::Test {
         ProbeOptions opts;
         opts.cpus_for_each_buffer = 1; // one ring per CPU: the merge is exercised
         opts.buf_size_preset = 3;      // 4 MiB
+        start_probe(opts);
+    }
+
+    // Starts the suite's probe and reader (a suite with other options calls it from its own
+    // SetUpTestSuite), and prints each program's verifier figures.
+    static void start_probe(const ProbeOptions& opts) {
         auto probe = Probe::start(opts);
         if (!probe.ok()) {
             start_error_ = probe.error().to_string();
